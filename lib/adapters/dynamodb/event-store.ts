@@ -1,0 +1,538 @@
+// Events, plans and targets in DynamoDB. A start claims miners in transactions of up to 50
+// miner/target pairs under an event kept in `claiming`, so a crash or a conflict midway can
+// be rolled back and no reader ever sees a half-claimed event as live.
+
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { AlreadyExistsError, StateRaceLostError } from '../../domain/errors';
+import {
+  addToRollup,
+  type CurtailmentEvent,
+  type EventState,
+  emptyRollup,
+  type Progress,
+  type Rollup,
+} from '../../domain/event';
+import type { Skipped } from '../../domain/plan';
+import type {
+  EventPatch,
+  EventStore,
+  NewEvent,
+  StoredEvent,
+  TargetPage,
+  TargetUpdate,
+} from '../../ports/event-store';
+import {
+  chunk,
+  type Dynamo,
+  isConditionFailure,
+  isTransactionCanceled,
+  mapLimit,
+  oldItem,
+} from './client';
+import {
+  eventItem,
+  indexKeys,
+  targetItem,
+  toStoredEvent,
+  toTarget,
+  updateClauses,
+} from './event-items';
+import { INDEXES, keys, PLAN_CHUNK, SKIP_CHUNK, TARGET_SHARDS } from './keys';
+import { mergeOrdered } from './merge';
+
+const CLAIMS_PER_TRANSACTION = 50;
+
+export class DynamoEventStore implements EventStore {
+  constructor(private readonly db: Dynamo) {}
+
+  async createEvent({ event, targets, skipped }: NewEvent): Promise<void> {
+    const { orgId, eventId } = event;
+    await this.db.doc.send(
+      new PutCommand({
+        TableName: this.db.table,
+        Item: eventItem({ ...event, state: 'claiming' }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+
+    const ordered = [...targets].sort((a, b) => a.seq - b.seq).map((t) => t.minerId);
+    const planItems = chunk(ordered, PLAN_CHUNK).map((minerIds, index) => ({
+      ...keys.planChunk(orgId, eventId, index),
+      kind: 'plan',
+      minerIds,
+    }));
+    const skipItems = chunk(skipped, SKIP_CHUNK).map((entries, index) => ({
+      ...keys.skipChunk(orgId, eventId, index),
+      kind: 'skipped',
+      entries: entries.map((entry) => [entry.minerId, entry.reason]),
+    }));
+    await mapLimit([...planItems, ...skipItems], 8, (item) =>
+      this.db.doc.send(
+        new PutCommand({
+          TableName: this.db.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+
+    let conflict: string[] | undefined;
+    await mapLimit(chunk(targets, CLAIMS_PER_TRANSACTION), 8, async (batch) => {
+      if (conflict) return;
+      try {
+        await this.db.doc.send(
+          new TransactWriteCommand({
+            TransactItems: batch.flatMap((target) => [
+              {
+                Update: {
+                  TableName: this.db.table,
+                  Key: keys.miner(orgId, target.minerId),
+                  ConditionExpression:
+                    'attribute_exists(pk) AND (attribute_not_exists(claimEventId) OR claimEventId = :e)',
+                  UpdateExpression: 'SET claimEventId = :e, claimedAt = :now',
+                  ExpressionAttributeValues: { ':e': eventId, ':now': event.createdAt },
+                },
+              },
+              {
+                Put: {
+                  TableName: this.db.table,
+                  Item: targetItem(orgId, eventId, target),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ]),
+          }),
+        );
+      } catch (error) {
+        if (!isTransactionCanceled(error)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const lost = batch.filter((_, i) => reasons[i * 2]?.Code === 'ConditionalCheckFailed');
+        if (lost.length === 0) throw error;
+        conflict = lost.map((target) => target.minerId);
+      }
+    });
+    if (conflict) {
+      throw new AlreadyExistsError(
+        'one or more selected miners already belong to a live event; retry',
+        'device_already_curtailed',
+        { minerIds: conflict.slice(0, 100) },
+      );
+    }
+  }
+
+  async rollbackEvent(orgId: string, eventId: string): Promise<void> {
+    const targets = await this.queryTargets(orgId, eventId, 'minerId');
+    await mapLimit(chunk(targets, CLAIMS_PER_TRANSACTION), 8, (batch) =>
+      this.db.doc.send(
+        new TransactWriteCommand({
+          TransactItems: batch.flatMap((item) => {
+            const minerId = String(item.minerId);
+            return [
+              {
+                Delete: { TableName: this.db.table, Key: keys.target(orgId, eventId, minerId) },
+              },
+              {
+                Update: {
+                  TableName: this.db.table,
+                  Key: keys.miner(orgId, minerId),
+                  ConditionExpression: 'claimEventId = :e',
+                  UpdateExpression: 'REMOVE claimEventId, claimedAt',
+                  ExpressionAttributeValues: { ':e': eventId },
+                },
+              },
+            ];
+          }),
+        }),
+      ),
+    );
+    const parts = await this.queryPartition(keys.eventPk(orgId, eventId), 'sk');
+    await mapLimit(
+      parts.filter((item) => item.sk !== 'META'),
+      8,
+      (item) =>
+        this.db.doc.send(
+          new DeleteCommand({
+            TableName: this.db.table,
+            Key: { pk: keys.eventPk(orgId, eventId), sk: String(item.sk) },
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        ),
+    );
+    try {
+      await this.db.doc.send(
+        new DeleteCommand({
+          TableName: this.db.table,
+          Key: keys.event(orgId, eventId),
+          ConditionExpression: '#state = :claiming',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':claiming': 'claiming' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async getEvent(orgId: string, eventId: string): Promise<StoredEvent | undefined> {
+    const result = await this.db.doc.send(
+      new GetCommand({
+        TableName: this.db.table,
+        Key: keys.event(orgId, eventId),
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? toStoredEvent(result.Item) : undefined;
+  }
+
+  async getSkipped(orgId: string, eventId: string): Promise<Skipped[]> {
+    const result = await this.queryPartition(keys.eventPk(orgId, eventId), 'entries', 'SKIP#');
+    return result.flatMap((item) =>
+      (item.entries as [string, Skipped['reason']][]).map(([minerId, reason]) => ({
+        minerId,
+        reason,
+      })),
+    );
+  }
+
+  async listLive(orgId: string): Promise<StoredEvent[]> {
+    const states: EventState[] = ['pending', 'active', 'restoring'];
+    const lists = await Promise.all(
+      states.map(async (state) => {
+        const items: Record<string, unknown>[] = [];
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const result = await this.db.doc.send(
+            new QueryCommand({
+              TableName: this.db.table,
+              IndexName: INDEXES.byState.name,
+              KeyConditionExpression: 'gsi2pk = :pk',
+              ExpressionAttributeValues: { ':pk': keys.statePk(orgId, state) },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          items.push(...(result.Items ?? []));
+          startKey = result.LastEvaluatedKey;
+        } while (startKey);
+        return items;
+      }),
+    );
+    return lists
+      .flat()
+      .map(toStoredEvent)
+      .sort((a, b) => (a.eventId < b.eventId ? 1 : -1));
+  }
+
+  async patchEvent(orgId: string, eventId: string, patch: EventPatch): Promise<StoredEvent> {
+    const now = new Date().toISOString();
+    const fields: Record<string, unknown> = { ...patch.set, updatedAt: now };
+    if (patch.set.state) Object.assign(fields, indexKeys(orgId, eventId, patch.set.state));
+    const clauses = updateClauses(fields, 'f');
+    const remove = [...clauses.remove];
+    if (
+      patch.set.state &&
+      ['completed', 'completed_with_failures', 'cancelled', 'failed'].includes(patch.set.state)
+    ) {
+      remove.push('gsi3pk', 'gsi3sk', 'lease');
+    }
+    if (patch.clearWakeToken) remove.push('wakeToken');
+    const stateValues = Object.fromEntries(patch.expectStates.map((s, i) => [`:s${i}`, s]));
+    let condition = `#state IN (${Object.keys(stateValues).join(', ')})`;
+    if (patch.requireNoLease)
+      condition += ' AND (attribute_not_exists(lease) OR lease.expiresAt < :now)';
+    try {
+      const result = await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.table,
+          Key: keys.event(orgId, eventId),
+          ConditionExpression: condition,
+          UpdateExpression:
+            `SET ${[...clauses.set, 'rev = rev + :one'].join(', ')}` +
+            (remove.length ? ` REMOVE ${remove.join(', ')}` : ''),
+          ExpressionAttributeNames: { ...clauses.names, '#state': 'state' },
+          ExpressionAttributeValues: {
+            ...clauses.values,
+            ...stateValues,
+            ':one': 1,
+            ...(patch.requireNoLease ? { ':now': now } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return toStoredEvent(result.Attributes ?? {});
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = oldItem(error);
+      throw new StateRaceLostError(
+        `event ${eventId} is not in ${patch.expectStates.join('|')}`,
+        current ? (toStoredEvent(current) as unknown as Record<string, unknown>) : undefined,
+        { cause: error },
+      );
+    }
+  }
+
+  async setProgress(orgId: string, eventId: string, progress: Progress, leaseOwner: string) {
+    return this.conditionalUpdate(
+      orgId,
+      eventId,
+      'SET progress = :p',
+      'lease.#owner = :owner',
+      { ':p': progress, ':owner': leaseOwner },
+      { '#owner': 'owner' },
+    );
+  }
+
+  async storeWakeToken(orgId: string, eventId: string, token: string, rev: number) {
+    return this.conditionalUpdate(orgId, eventId, 'SET wakeToken = :t', 'rev = :rev', {
+      ':t': token,
+      ':rev': rev,
+    });
+  }
+
+  async recordExecution(orgId: string, eventId: string, executionName: string) {
+    await this.conditionalUpdate(orgId, eventId, 'SET executionName = :x', 'attribute_exists(pk)', {
+      ':x': executionName,
+    });
+  }
+
+  async acquireLease(
+    orgId: string,
+    eventId: string,
+    owner: string,
+    ttlMs: number,
+    states: EventState[],
+  ): Promise<boolean> {
+    const now = new Date();
+    const stateValues = Object.fromEntries(states.map((s, i) => [`:s${i}`, s]));
+    return this.conditionalUpdate(
+      orgId,
+      eventId,
+      'SET lease = :lease',
+      `#state IN (${Object.keys(stateValues).join(', ')}) AND ` +
+        '(attribute_not_exists(lease) OR lease.expiresAt < :now OR lease.#owner = :owner)',
+      {
+        ...stateValues,
+        ':lease': { owner, expiresAt: new Date(now.getTime() + ttlMs).toISOString() },
+        ':now': now.toISOString(),
+        ':owner': owner,
+      },
+      { '#state': 'state', '#owner': 'owner' },
+    );
+  }
+
+  async releaseLease(orgId: string, eventId: string, owner: string) {
+    await this.conditionalUpdate(
+      orgId,
+      eventId,
+      'REMOVE lease',
+      'lease.#owner = :owner',
+      {
+        ':owner': owner,
+      },
+      { '#owner': 'owner' },
+    );
+  }
+
+  private async conditionalUpdate(
+    orgId: string,
+    eventId: string,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+    names?: Record<string, string>,
+  ): Promise<boolean> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.table,
+          Key: keys.event(orgId, eventId),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async planSlice(orgId: string, eventId: string, from: number, to: number): Promise<string[]> {
+    if (to <= from) return [];
+    const first = Math.floor(from / PLAN_CHUNK);
+    const last = Math.floor((to - 1) / PLAN_CHUNK);
+    const chunkKeys = Array.from({ length: last - first + 1 }, (_, i) =>
+      keys.planChunk(orgId, eventId, first + i),
+    );
+    const items = await this.batchGet(chunkKeys);
+    items.sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
+    const ids = items.flatMap((item) => item.minerIds as string[]);
+    return ids.slice(from - first * PLAN_CHUNK, to - first * PLAN_CHUNK);
+  }
+
+  async getTargets(orgId: string, eventId: string, minerIds: string[]) {
+    const items = await this.batchGet(minerIds.map((id) => keys.target(orgId, eventId, id)));
+    return items.map(toTarget);
+  }
+
+  async listTargets(
+    orgId: string,
+    eventId: string,
+    options: { pageSize: number; afterMinerId?: string },
+  ): Promise<TargetPage> {
+    const cursors = Array.from({ length: TARGET_SHARDS }, (_, shard) => {
+      let startKey: Record<string, unknown> | undefined;
+      return {
+        fetch: async (limit: number) => {
+          const after = options.afterMinerId;
+          const result = await this.db.doc.send(
+            new QueryCommand({
+              TableName: this.db.table,
+              KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
+              ExpressionAttributeValues: {
+                ':pk': keys.targetPk(orgId, eventId, shard),
+                ...(after ? { ':after': `MINER#${after}` } : {}),
+              },
+              ExclusiveStartKey: startKey,
+              Limit: limit,
+            }),
+          );
+          startKey = result.LastEvaluatedKey;
+          return { items: (result.Items ?? []).map(toTarget), done: !startKey };
+        },
+      };
+    });
+    const page = await mergeOrdered(cursors, options.pageSize, (target) => target.minerId);
+    const last = page.items.at(-1);
+    return {
+      targets: page.items,
+      nextPageToken: !page.exhausted && last ? last.minerId : undefined,
+    };
+  }
+
+  async rollup(orgId: string, eventId: string): Promise<Rollup> {
+    const rollup = emptyRollup();
+    const items = await this.queryTargets(orgId, eventId, '#state');
+    for (const item of items) addToRollup(rollup, item.state as never);
+    return rollup;
+  }
+
+  async updateTargets(orgId: string, eventId: string, updates: TargetUpdate[]) {
+    const won = new Set<string>();
+    await mapLimit(updates, 16, async (update) => {
+      if (await this.updateTarget(orgId, eventId, update)) won.add(update.minerId);
+    });
+    return won;
+  }
+
+  private async updateTarget(orgId: string, eventId: string, update: TargetUpdate) {
+    const clauses = updateClauses(update.set, 'u');
+    const condition =
+      'phase = :ephase AND #state = :estate' +
+      (update.expect.commandId ? ' AND commandId = :ecmd' : '');
+    const targetUpdate = {
+      TableName: this.db.table,
+      Key: keys.target(orgId, eventId, update.minerId),
+      ConditionExpression: condition,
+      UpdateExpression:
+        (clauses.set.length ? `SET ${clauses.set.join(', ')}` : '') +
+        (clauses.remove.length ? ` REMOVE ${clauses.remove.join(', ')}` : ''),
+      ExpressionAttributeNames: { ...clauses.names, '#state': 'state' },
+      ExpressionAttributeValues: {
+        ...clauses.values,
+        ':ephase': update.expect.phase,
+        ':estate': update.expect.state,
+        ...(update.expect.commandId ? { ':ecmd': update.expect.commandId } : {}),
+      },
+    };
+    try {
+      if (!update.releaseClaim) {
+        await this.db.doc.send(new UpdateCommand(targetUpdate));
+        return true;
+      }
+      await this.db.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: targetUpdate },
+            {
+              Update: {
+                TableName: this.db.table,
+                Key: keys.miner(orgId, update.minerId),
+                ConditionExpression: 'claimEventId = :e',
+                UpdateExpression: 'REMOVE claimEventId, claimedAt SET releasedAt = :now',
+                ExpressionAttributeValues: { ':e': eventId, ':now': new Date().toISOString() },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error) || isTransactionCanceled(error)) return false;
+      throw error;
+    }
+  }
+
+  private async queryTargets(orgId: string, eventId: string, projection: string) {
+    const shards = await Promise.all(
+      Array.from({ length: TARGET_SHARDS }, (_, shard) =>
+        this.queryPartition(keys.targetPk(orgId, eventId, shard), projection),
+      ),
+    );
+    return shards.flat();
+  }
+
+  private async queryPartition(pk: string, projection: string, prefix?: string) {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    const names: Record<string, string> = {};
+    if (projection.includes('#state')) names['#state'] = 'state';
+    do {
+      const result = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.table,
+          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':p': prefix } : {}) },
+          ProjectionExpression: `sk, ${projection}`,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  private async batchGet(keyList: Record<string, string>[]) {
+    const results = await mapLimit(chunk(keyList, 100), 8, async (batch) => {
+      const items: Record<string, unknown>[] = [];
+      let pending: Record<string, unknown>[] = batch;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('batch get did not complete');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+        const result = await this.db.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.db.table]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        items.push(...(result.Responses?.[this.db.table] ?? []));
+        pending = result.UnprocessedKeys?.[this.db.table]?.Keys ?? [];
+      }
+      return items;
+    });
+    return results.flat();
+  }
+}
+
+export type { CurtailmentEvent };
