@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/capture-logs.ts'],
+    env: { POWERTOOLS_METRICS_NAMESPACE: 'Curtail' },
   },
 });

@@ -88,6 +88,8 @@ export interface Progress {
   /** Lowest curtail wave with a target not yet settled. */
   curtailOpenWave: number;
   lastCurtailWaveAt?: string;
+  /** How many targets (from the start of the order) the restore covers; set when it begins. */
+  restoreScope?: number;
   restoreWavesSent: number;
   lastRestoreWaveAt?: string;
 }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { MINER_STATUSES } from './fleet';
 
-export const MAX_SAMPLES_PER_MESSAGE = 1_000;
+export const MAX_SAMPLES_PER_MESSAGE = 500;
 
 export const telemetrySampleSchema = z.strictObject({
   minerId: z.string().min(1).max(128),

@@ -5,9 +5,9 @@ import type {
   DecisionSnapshot,
   EventState,
   Progress,
-  Rollup,
   StoredEventState,
   Target,
+  TargetPhase,
 } from '../domain/event';
 import type { Skipped } from '../domain/plan';
 
@@ -46,6 +46,20 @@ export interface StoredEvent extends CurtailmentEvent {
   executionName?: string;
 }
 
+/** One wave of commands, recorded once instead of writing every target it covers. */
+export interface WaveRecord {
+  phase: TargetPhase;
+  wave: number;
+  /** Selection positions [from, to) the wave covers. */
+  from: number;
+  to: number;
+  /** Sends so far: 1 is the first send, each retry adds one. */
+  attempt: number;
+  firstSentAt: string;
+  lastSentAt: string;
+  settledAt?: string;
+}
+
 export interface EventStore {
   /** Writes the event in `claiming`, its plan, its targets and the miner claims. */
   createEvent(input: NewEvent): Promise<void>;
@@ -54,6 +68,8 @@ export interface EventStore {
   getEvent(orgId: string, eventId: string): Promise<StoredEvent | undefined>;
   getSkipped(orgId: string, eventId: string): Promise<Skipped[]>;
   listLive(orgId: string): Promise<StoredEvent[]>;
+  /** Every event of every organization that may still need work (the sweep's view). */
+  listLiveEverywhere(): Promise<StoredEvent[]>;
   /** Conditional patch; throws StateRaceLostError carrying the current item on a lost race. */
   patchEvent(orgId: string, eventId: string, patch: EventPatch): Promise<StoredEvent>;
   /** Saves workflow progress; only the holder of the publish lease may. */
@@ -81,7 +97,22 @@ export interface EventStore {
     eventId: string,
     options: { pageSize: number; afterMinerId?: string },
   ): Promise<TargetPage>;
-  rollup(orgId: string, eventId: string): Promise<Rollup>;
+  /** Every target's seq, phase and state (for rollups and finalizing). */
+  targetStates(
+    orgId: string,
+    eventId: string,
+  ): Promise<Pick<Target, 'seq' | 'phase' | 'state' | 'curtailFailed'>[]>;
+  /** Records a wave; false when it was already recorded (a repeated step). */
+  putWave(orgId: string, eventId: string, wave: WaveRecord): Promise<boolean>;
+  getWaves(
+    orgId: string,
+    eventId: string,
+    phase: TargetPhase,
+    waves: number[],
+  ): Promise<WaveRecord[]>;
+  /** Counts a resend of a wave, guarded by the attempt the caller saw. */
+  retryWave(orgId: string, eventId: string, wave: WaveRecord, sentAt: string): Promise<boolean>;
+  settleWave(orgId: string, eventId: string, wave: WaveRecord, settledAt: string): Promise<void>;
   /** Applies guarded target updates; returns the miner ids whose update won. */
   updateTargets(orgId: string, eventId: string, updates: TargetUpdate[]): Promise<Set<string>>;
 }

@@ -23,6 +23,9 @@ export interface FleetStore {
   loadFleet(orgId: string): Promise<Miner[]>;
   getMiners(orgId: string, minerIds: string[]): Promise<Map<string, Miner>>;
   knownSites(orgId: string, siteIds: string[]): Promise<Set<string>>;
-  /** Stores samples newer than the stored ones; returns how many were written. */
-  writeTelemetry(orgId: string, samples: TelemetryWrite[]): Promise<number>;
+  /**
+   * Stores samples newer than the stored ones, for miners of that site only; returns how
+   * many were written.
+   */
+  writeTelemetry(orgId: string, siteId: string, samples: TelemetryWrite[]): Promise<number>;
 }

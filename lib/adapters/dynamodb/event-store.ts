@@ -3,7 +3,6 @@
 // be rolled back and no reader ever sees a half-claimed event as live.
 
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -12,47 +11,17 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExistsError, StateRaceLostError } from '../../domain/errors';
-import {
-  addToRollup,
-  type CurtailmentEvent,
-  type EventState,
-  emptyRollup,
-  type Progress,
-  type Rollup,
-} from '../../domain/event';
+import type { EventState, Progress } from '../../domain/event';
 import type { Skipped } from '../../domain/plan';
-import type {
-  EventPatch,
-  EventStore,
-  NewEvent,
-  StoredEvent,
-  TargetPage,
-  TargetUpdate,
-} from '../../ports/event-store';
-import {
-  chunk,
-  type Dynamo,
-  isConditionFailure,
-  isTransactionCanceled,
-  mapLimit,
-  oldItem,
-} from './client';
-import {
-  eventItem,
-  indexKeys,
-  targetItem,
-  toStoredEvent,
-  toTarget,
-  updateClauses,
-} from './event-items';
-import { INDEXES, keys, PLAN_CHUNK, SKIP_CHUNK, TARGET_SHARDS } from './keys';
-import { mergeOrdered } from './merge';
+import type { EventPatch, EventStore, NewEvent, StoredEvent } from '../../ports/event-store';
+import { chunk, isConditionFailure, isTransactionCanceled, mapLimit, oldItem } from './client';
+import { eventItem, indexKeys, targetItem, toStoredEvent, updateClauses } from './event-items';
+import { INDEXES, keys, LIVE_SHARDS, PLAN_CHUNK, SKIP_CHUNK } from './keys';
+import { DynamoTargetStore } from './target-store';
 
 const CLAIMS_PER_TRANSACTION = 50;
 
-export class DynamoEventStore implements EventStore {
-  constructor(private readonly db: Dynamo) {}
-
+export class DynamoEventStore extends DynamoTargetStore implements EventStore {
   async createEvent({ event, targets, skipped }: NewEvent): Promise<void> {
     const { orgId, eventId } = event;
     await this.db.doc.send(
@@ -230,6 +199,30 @@ export class DynamoEventStore implements EventStore {
       .sort((a, b) => (a.eventId < b.eventId ? 1 : -1));
   }
 
+  async listLiveEverywhere(): Promise<StoredEvent[]> {
+    const shards = await Promise.all(
+      Array.from({ length: LIVE_SHARDS }, async (_, shard) => {
+        const items: Record<string, unknown>[] = [];
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const result = await this.db.doc.send(
+            new QueryCommand({
+              TableName: this.db.table,
+              IndexName: INDEXES.live.name,
+              KeyConditionExpression: 'gsi3pk = :pk',
+              ExpressionAttributeValues: { ':pk': `LIVE#${shard}` },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          items.push(...(result.Items ?? []));
+          startKey = result.LastEvaluatedKey;
+        } while (startKey);
+        return items;
+      }),
+    );
+    return shards.flat().map(toStoredEvent);
+  }
+
   async patchEvent(orgId: string, eventId: string, patch: EventPatch): Promise<StoredEvent> {
     const now = new Date().toISOString();
     const fields: Record<string, unknown> = { ...patch.set, updatedAt: now };
@@ -366,173 +359,4 @@ export class DynamoEventStore implements EventStore {
       throw error;
     }
   }
-
-  async planSlice(orgId: string, eventId: string, from: number, to: number): Promise<string[]> {
-    if (to <= from) return [];
-    const first = Math.floor(from / PLAN_CHUNK);
-    const last = Math.floor((to - 1) / PLAN_CHUNK);
-    const chunkKeys = Array.from({ length: last - first + 1 }, (_, i) =>
-      keys.planChunk(orgId, eventId, first + i),
-    );
-    const items = await this.batchGet(chunkKeys);
-    items.sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
-    const ids = items.flatMap((item) => item.minerIds as string[]);
-    return ids.slice(from - first * PLAN_CHUNK, to - first * PLAN_CHUNK);
-  }
-
-  async getTargets(orgId: string, eventId: string, minerIds: string[]) {
-    const items = await this.batchGet(minerIds.map((id) => keys.target(orgId, eventId, id)));
-    return items.map(toTarget);
-  }
-
-  async listTargets(
-    orgId: string,
-    eventId: string,
-    options: { pageSize: number; afterMinerId?: string },
-  ): Promise<TargetPage> {
-    const cursors = Array.from({ length: TARGET_SHARDS }, (_, shard) => {
-      let startKey: Record<string, unknown> | undefined;
-      return {
-        fetch: async (limit: number) => {
-          const after = options.afterMinerId;
-          const result = await this.db.doc.send(
-            new QueryCommand({
-              TableName: this.db.table,
-              KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
-              ExpressionAttributeValues: {
-                ':pk': keys.targetPk(orgId, eventId, shard),
-                ...(after ? { ':after': `MINER#${after}` } : {}),
-              },
-              ExclusiveStartKey: startKey,
-              Limit: limit,
-            }),
-          );
-          startKey = result.LastEvaluatedKey;
-          return { items: (result.Items ?? []).map(toTarget), done: !startKey };
-        },
-      };
-    });
-    const page = await mergeOrdered(cursors, options.pageSize, (target) => target.minerId);
-    const last = page.items.at(-1);
-    return {
-      targets: page.items,
-      nextPageToken: !page.exhausted && last ? last.minerId : undefined,
-    };
-  }
-
-  async rollup(orgId: string, eventId: string): Promise<Rollup> {
-    const rollup = emptyRollup();
-    const items = await this.queryTargets(orgId, eventId, '#state');
-    for (const item of items) addToRollup(rollup, item.state as never);
-    return rollup;
-  }
-
-  async updateTargets(orgId: string, eventId: string, updates: TargetUpdate[]) {
-    const won = new Set<string>();
-    await mapLimit(updates, 16, async (update) => {
-      if (await this.updateTarget(orgId, eventId, update)) won.add(update.minerId);
-    });
-    return won;
-  }
-
-  private async updateTarget(orgId: string, eventId: string, update: TargetUpdate) {
-    const clauses = updateClauses(update.set, 'u');
-    const condition =
-      'phase = :ephase AND #state = :estate' +
-      (update.expect.commandId ? ' AND commandId = :ecmd' : '');
-    const targetUpdate = {
-      TableName: this.db.table,
-      Key: keys.target(orgId, eventId, update.minerId),
-      ConditionExpression: condition,
-      UpdateExpression:
-        (clauses.set.length ? `SET ${clauses.set.join(', ')}` : '') +
-        (clauses.remove.length ? ` REMOVE ${clauses.remove.join(', ')}` : ''),
-      ExpressionAttributeNames: { ...clauses.names, '#state': 'state' },
-      ExpressionAttributeValues: {
-        ...clauses.values,
-        ':ephase': update.expect.phase,
-        ':estate': update.expect.state,
-        ...(update.expect.commandId ? { ':ecmd': update.expect.commandId } : {}),
-      },
-    };
-    try {
-      if (!update.releaseClaim) {
-        await this.db.doc.send(new UpdateCommand(targetUpdate));
-        return true;
-      }
-      await this.db.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Update: targetUpdate },
-            {
-              Update: {
-                TableName: this.db.table,
-                Key: keys.miner(orgId, update.minerId),
-                ConditionExpression: 'claimEventId = :e',
-                UpdateExpression: 'REMOVE claimEventId, claimedAt SET releasedAt = :now',
-                ExpressionAttributeValues: { ':e': eventId, ':now': new Date().toISOString() },
-              },
-            },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error) || isTransactionCanceled(error)) return false;
-      throw error;
-    }
-  }
-
-  private async queryTargets(orgId: string, eventId: string, projection: string) {
-    const shards = await Promise.all(
-      Array.from({ length: TARGET_SHARDS }, (_, shard) =>
-        this.queryPartition(keys.targetPk(orgId, eventId, shard), projection),
-      ),
-    );
-    return shards.flat();
-  }
-
-  private async queryPartition(pk: string, projection: string, prefix?: string) {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    const names: Record<string, string> = {};
-    if (projection.includes('#state')) names['#state'] = 'state';
-    do {
-      const result = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.table,
-          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':p': prefix } : {}) },
-          ProjectionExpression: `sk, ${projection}`,
-          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
-
-  private async batchGet(keyList: Record<string, string>[]) {
-    const results = await mapLimit(chunk(keyList, 100), 8, async (batch) => {
-      const items: Record<string, unknown>[] = [];
-      let pending: Record<string, unknown>[] = batch;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('batch get did not complete');
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-        const result = await this.db.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [this.db.table]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        items.push(...(result.Responses?.[this.db.table] ?? []));
-        pending = result.UnprocessedKeys?.[this.db.table]?.Keys ?? [];
-      }
-      return items;
-    });
-    return results.flat();
-  }
 }
-
-export type { CurtailmentEvent };

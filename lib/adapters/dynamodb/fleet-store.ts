@@ -5,11 +5,11 @@
 import { BatchGetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { FailedPreconditionError } from '../../domain/errors';
 import type { Miner, MinerStatus, TelemetrySample } from '../../domain/fleet';
+import { decodeToken, encodeToken, tokenString } from '../../domain/page-token';
 import type { FleetStore, MinerPage, TelemetryWrite } from '../../ports/fleet-store';
 import { chunk, type Dynamo, isConditionFailure, mapLimit } from './client';
 import { FLEET_SHARDS, INDEXES, keys } from './keys';
 import { mergeOrdered, type ShardCursor } from './merge';
-import { decodeToken, encodeToken, tokenString } from './paging';
 
 const MINER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -254,24 +254,28 @@ export class DynamoFleetStore implements FleetStore {
     return items;
   }
 
-  async writeTelemetry(orgId: string, samples: TelemetryWrite[]): Promise<number> {
-    const written = await mapLimit(samples, 16, (sample) => this.writeSample(orgId, sample));
+  async writeTelemetry(orgId: string, siteId: string, samples: TelemetryWrite[]) {
+    const written = await mapLimit(samples, 16, (sample) =>
+      this.writeSample(orgId, siteId, sample),
+    );
     return written.filter(Boolean).length;
   }
 
-  private async writeSample(orgId: string, { minerId, sample }: TelemetryWrite) {
+  private async writeSample(orgId: string, siteId: string, { minerId, sample }: TelemetryWrite) {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.db.doc.send(
           new UpdateCommand({
             TableName: this.db.table,
             Key: keys.miner(orgId, minerId),
-            // Only known miners, and only newer samples: late or replayed batches lose.
+            // Only known miners of the reporting site, and only newer samples: a gateway
+            // cannot report for another site, and late or replayed batches lose.
             ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(tel) OR tel.#at < :at)',
+              'attribute_exists(pk) AND siteId = :site AND ' +
+              '(attribute_not_exists(tel) OR tel.#at < :at)',
             UpdateExpression: 'SET tel = :tel',
             ExpressionAttributeNames: { '#at': 'at' },
-            ExpressionAttributeValues: { ':tel': sample, ':at': sample.at },
+            ExpressionAttributeValues: { ':tel': sample, ':at': sample.at, ':site': siteId },
           }),
         );
         return true;

@@ -49,8 +49,13 @@ export const keys = {
     pk: keys.targetPk(org, eventId, shardOf(minerId, TARGET_SHARDS)),
     sk: `MINER#${minerId}`,
   }),
+  wave: (org: string, eventId: string, phase: string, wave: number) => ({
+    pk: keys.eventPk(org, eventId),
+    sk: `WAVE#${phase}#${pad(wave, 5)}`,
+  }),
   settings: (org: string) => ({ pk: `ORG#${org}`, sk: 'SETTINGS' }),
   historyPk: (org: string) => `ORG#${org}#EVENTS`,
+  auditFeedPk: (org: string) => `ORG#${org}#AUDIT`,
   statePk: (org: string, state: string) => `ORG#${org}#STATE#${state}`,
   livePk: (eventId: string) => `LIVE#${shardOf(eventId, LIVE_SHARDS)}`,
   heartbeat: () => ({ pk: 'RECONCILER', sk: 'HEARTBEAT' }),

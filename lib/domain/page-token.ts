@@ -1,7 +1,7 @@
 // Opaque page tokens: versioned base64url JSON, bound to the organization and the query that
 // issued them, so a token is never silently applied to another tenant or filter.
 
-import { InvalidArgumentError } from '../../domain/errors';
+import { InvalidArgumentError } from './errors';
 
 export const MAX_TOKEN_LENGTH = 1_024;
 

@@ -1,0 +1,41 @@
+// Every entry point of the product and what triggers it. The CDK stacks and the embedded
+// stack both read this list, so a handler cannot exist in one and be missing in the other.
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRoute {
+  method: HttpMethod;
+  path: string;
+  /** Routes without a JWT authenticate in the handler (HMAC or bearer token). */
+  auth: boolean;
+  entry: string;
+}
+
+export const HTTP_ROUTES: HttpRoute[] = [
+  { method: 'POST', path: '/v1/preview', auth: true, entry: 'functions/http/preview.ts' },
+  { method: 'POST', path: '/v1/events', auth: true, entry: 'functions/http/start-event.ts' },
+  { method: 'GET', path: '/v1/events/active', auth: true, entry: 'functions/http/list-active.ts' },
+  { method: 'GET', path: '/v1/events/{eventId}', auth: true, entry: 'functions/http/get-event.ts' },
+  {
+    method: 'POST',
+    path: '/v1/events/{eventId}/stop',
+    auth: true,
+    entry: 'functions/http/stop-event.ts',
+  },
+  { method: 'PUT', path: '/v1/fleet/miners', auth: true, entry: 'functions/http/upsert-miners.ts' },
+  { method: 'GET', path: '/v1/fleet/miners', auth: true, entry: 'functions/http/list-miners.ts' },
+];
+
+/** Task handlers of statemachines/event-workflow.asl.json, by their ${Placeholder}. */
+export const WORKFLOW_TASKS: Record<string, string> = {
+  RouteFunctionArn: 'functions/workflow/route.ts',
+  CurtailTickFunctionArn: 'functions/workflow/curtail-tick.ts',
+  RestoreTickFunctionArn: 'functions/workflow/restore-tick.ts',
+  ParkFunctionArn: 'functions/workflow/park.ts',
+};
+
+export const EVENT_WORKFLOW_ASL = 'statemachines/event-workflow.asl.json';
+
+/** Triggered by the IoT topic rule on `curtail/v1/+/sites/+/telemetry`. */
+export const TELEMETRY_ENTRY = 'functions/telemetry/ingest.ts';
+export const TELEMETRY_TOPIC_FILTER = 'curtail/v1/+/sites/+/telemetry';

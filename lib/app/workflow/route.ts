@@ -1,0 +1,77 @@
+// The workflow's entry and junction: reads the event and says which phase runs next. Every
+// execution (first, continued, or resumed after a loss) starts here, so the workflow always
+// acts on the persisted state rather than on what it carried.
+
+import { StateRaceLostError } from '../../domain/errors';
+import { isTerminal } from '../../domain/event';
+import type { StoredEvent } from '../../ports/event-store';
+import { recordAudit } from '../audit';
+import type { Deps } from '../deps';
+import { result, type StepInput, type StepResult } from './step';
+
+const HOLD_LOOP_SECONDS = 86_400;
+
+export async function route(deps: Deps, input: StepInput): Promise<StepResult> {
+  const event = await deps.events.getEvent(input.orgId, input.eventId);
+  if (!event || event.state === 'claiming' || isTerminal(event.state)) {
+    return result(input, 'done', event?.rev ?? 0);
+  }
+  if (input.executionName && event.executionName !== input.executionName) {
+    // One execution drives an event: a newcomer takes over only from its predecessor or from
+    // one that is gone, so a resume racing a continue-as-new cannot leave two running.
+    const owner = event.executionName;
+    const successor = owner !== undefined && input.executionInput?.continuedFrom === owner;
+    if (owner && !successor && (await deps.workflow.isRunning(owner))) {
+      deps.logger.warn('another execution drives this event', { owner, me: input.executionName });
+      return result(input, 'done', event.rev);
+    }
+    await deps.events.recordExecution(input.orgId, input.eventId, input.executionName);
+  }
+  const now = deps.clock.now().getTime();
+  switch (event.state) {
+    case 'pending': {
+      const startAt = event.scheduledStartAt ? Date.parse(event.scheduledStartAt) : now;
+      if (startAt > now) return result(input, 'wait_start', event.rev, (startAt - now) / 1000);
+      return result(input, 'curtail', event.rev);
+    }
+    case 'active':
+      return hold(deps, input, event, now);
+    default:
+      return result(input, 'restore', event.rev);
+  }
+}
+
+async function hold(deps: Deps, input: StepInput, event: StoredEvent, now: number) {
+  const bounded = !event.allowUnbounded && event.maxDurationSeconds > 0 && event.startedAt;
+  if (!bounded) return result(input, 'hold', event.rev, HOLD_LOOP_SECONDS);
+  const deadline = Date.parse(event.startedAt ?? '') + event.maxDurationSeconds * 1000;
+  if (deadline > now) return result(input, 'hold', event.rev, (deadline - now) / 1000);
+
+  try {
+    const restoring = await deps.events.patchEvent(event.orgId, event.eventId, {
+      expectStates: ['active'],
+      requireNoLease: true,
+      set: {
+        state: 'restoring',
+        restoreStartedAt: new Date(now).toISOString(),
+        endReason: 'max_duration',
+      },
+    });
+    await recordAudit(
+      deps,
+      restoring,
+      'curtailment_max_duration_reached',
+      { system: true },
+      {
+        maxDurationSeconds: event.maxDurationSeconds,
+        startedAt: event.startedAt,
+      },
+    );
+    return result(input, 'restore', restoring.rev);
+  } catch (error) {
+    if (!(error instanceof StateRaceLostError)) throw error;
+    deps.metrics.count('StateRaceLost');
+    // Someone else moved the event (or holds the lease): look again shortly.
+    return result(input, 'poll', event.rev, 1);
+  }
+}

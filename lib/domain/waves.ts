@@ -1,0 +1,81 @@
+// Wave arithmetic. Curtail waves walk the selection order forwards in slices of
+// curtailBatchSize; restore waves walk it backwards (most efficient miners back first) in
+// slices of effectiveBatchSize. A wave is recorded once; targets are written only when their
+// own state changes, so what a target "is" between those writes is derived here.
+
+import type { CurtailmentEvent, Target, TargetPhase, TargetState } from './event';
+
+export interface WaveRange {
+  from: number;
+  to: number;
+}
+
+export function curtailWaveCount(
+  event: Pick<CurtailmentEvent, 'targetCount' | 'curtailBatchSize'>,
+) {
+  return Math.ceil(event.targetCount / Math.max(1, event.curtailBatchSize));
+}
+
+export function curtailWaveRange(
+  event: Pick<CurtailmentEvent, 'targetCount' | 'curtailBatchSize'>,
+  wave: number,
+): WaveRange {
+  const size = Math.max(1, event.curtailBatchSize);
+  return { from: wave * size, to: Math.min(event.targetCount, (wave + 1) * size) };
+}
+
+/** Targets whose curtail wave went out: only these need a restore command. */
+export function curtailedScope(
+  event: Pick<CurtailmentEvent, 'targetCount' | 'curtailBatchSize' | 'progress'>,
+) {
+  return Math.min(
+    event.targetCount,
+    event.progress.curtailWavesSent * Math.max(1, event.curtailBatchSize),
+  );
+}
+
+export function restoreWaveCount(scope: number, batchSize: number): number {
+  return Math.ceil(scope / Math.max(1, batchSize));
+}
+
+export function restoreWaveRange(scope: number, batchSize: number, wave: number): WaveRange {
+  const size = Math.max(1, batchSize);
+  return { from: Math.max(0, scope - (wave + 1) * size), to: Math.max(0, scope - wave * size) };
+}
+
+export function curtailWaveOf(seq: number, batchSize: number): number {
+  return Math.floor(seq / Math.max(1, batchSize));
+}
+
+export function restoreWaveOf(seq: number, scope: number, batchSize: number): number {
+  return Math.floor((scope - 1 - seq) / Math.max(1, batchSize));
+}
+
+export interface TargetView {
+  phase: TargetPhase;
+  state: TargetState;
+  desiredState: 'curtailed' | 'active';
+  curtailWave?: number;
+  restoreWave?: number;
+}
+
+/** What a stored target is once the waves already sent are taken into account. */
+export function viewTarget(event: CurtailmentEvent, target: Target): TargetView {
+  const restoring = event.state === 'restoring' || event.restoreStartedAt !== undefined;
+  const desiredState = restoring || target.phase === 'restore' ? 'active' : 'curtailed';
+  const curtailWave = curtailWaveOf(target.seq, event.curtailBatchSize);
+  if (target.phase === 'restore' || target.state === 'released') {
+    return { phase: target.phase, state: target.state, desiredState, curtailWave };
+  }
+  const scope = event.progress.restoreScope;
+  if (restoring && scope !== undefined && target.seq < scope) {
+    const restoreWave = restoreWaveOf(target.seq, scope, event.effectiveBatchSize);
+    if (restoreWave < event.progress.restoreWavesSent) {
+      return { phase: 'restore', state: 'dispatched', desiredState, curtailWave, restoreWave };
+    }
+  }
+  if (target.state === 'pending' && curtailWave < event.progress.curtailWavesSent) {
+    return { phase: 'curtail', state: 'dispatched', desiredState, curtailWave };
+  }
+  return { phase: target.phase, state: target.state, desiredState, curtailWave };
+}
