@@ -10,11 +10,16 @@ import { type StepInput, stepInputSchema } from '../../lib/app/workflow/step';
 export function stepHandler<R>(name: string, run: (deps: Deps, input: StepInput) => Promise<R>) {
   return middy(async (event: unknown): Promise<R> => {
     const input = stepInputSchema.parse(event);
-    logger.appendKeys({ eventId: input.eventId, step: name });
     try {
       return await run(deps(), input);
-    } finally {
-      logger.removeKeys(['eventId', 'step']);
+    } catch (error) {
+      logger.error('workflow step failed', {
+        step: name,
+        eventId: input.eventId,
+        error:
+          error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
+      throw error;
     }
   })
     .after(() => flushMetrics())

@@ -34,6 +34,8 @@ export interface StackOptions {
   fleet?: SampleMiner[];
   speed?: number;
   telemetryIntervalMs?: number;
+  /** Run the miner simulator for the fleet (default true; tests may run their own). */
+  simulate?: boolean;
   /** How often the sweep runs; 0 disables the timer (tests call it). */
   sweepIntervalMs?: number;
 }
@@ -130,17 +132,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         await core.fleet.upsertMiners(orgId, batch);
       }
     }
-    const simulator = options.fleet?.length
-      ? await startSimulator({
-          mqttUrl: broker.url,
-          orgId,
-          miners: options.fleet,
-          speed: options.speed ?? 1,
-          ...(options.telemetryIntervalMs
-            ? { telemetryIntervalMs: options.telemetryIntervalMs }
-            : {}),
-        })
-      : undefined;
+    const simulator =
+      options.fleet?.length && options.simulate !== false
+        ? await startSimulator({
+            mqttUrl: broker.url,
+            orgId,
+            miners: options.fleet,
+            speed: options.speed ?? 1,
+            ...(options.telemetryIntervalMs
+              ? { telemetryIntervalMs: options.telemetryIntervalMs }
+              : {}),
+          })
+        : undefined;
     if (simulator) stoppers.push(() => simulator.stop());
 
     const sweep = async () => {

@@ -137,17 +137,23 @@ export function selectMiners(input: SelectorInput): Plan {
   };
 
   function pickForTarget(ranked: Candidate[], { request: req }: SelectorInput): Candidate[] {
-    const targetW = (req.targetKw ?? 0) * 1000;
+    // Compared in whole milliwatts: kW to W in binary floating point is inexact (16.1 * 1000 is
+    // 16100.000000000002), which left exactly 16,100 W short of a 16.1 kW target. A positive
+    // target always needs at least 1 mW.
+    const targetMw = Math.max(1, Math.round((req.targetKw ?? 0) * 1_000_000));
+    const goalMw = targetMw - Math.round(req.toleranceKw * 1_000_000);
     const picked: Candidate[] = [];
-    let sum = 0;
+    let sumW = 0;
+    let sumMw = 0;
     for (const candidate of ranked) {
-      if (sum >= targetW) break;
+      if (sumMw >= targetMw) break;
       picked.push(candidate);
-      sum += candidate.powerW;
+      sumW += candidate.powerW;
+      sumMw += Math.round(candidate.powerW * 1000);
     }
-    if (sum >= targetW) return picked;
-    if (sum >= targetW - req.toleranceKw * 1000 && sum > 0) return picked;
-    throw insufficientLoad(sum, req, candidateMinPowerW, skipped);
+    if (sumMw >= targetMw) return picked;
+    if (sumMw >= goalMw && sumMw > 0) return picked;
+    throw insufficientLoad(sumW, req, candidateMinPowerW, skipped);
   }
 }
 

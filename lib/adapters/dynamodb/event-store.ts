@@ -14,12 +14,11 @@ import { AlreadyExistsError, StateRaceLostError } from '../../domain/errors';
 import type { EventState, Progress } from '../../domain/event';
 import type { Skipped } from '../../domain/plan';
 import type { EventPatch, EventStore, NewEvent, StoredEvent } from '../../ports/event-store';
+import { CLAIMS_PER_TRANSACTION, claimMiners } from './claims';
 import { chunk, isConditionFailure, isTransactionCanceled, mapLimit, oldItem } from './client';
 import { eventItem, indexKeys, targetItem, toStoredEvent, updateClauses } from './event-items';
 import { INDEXES, keys, LIVE_SHARDS, PLAN_CHUNK, SKIP_CHUNK } from './keys';
 import { DynamoTargetStore } from './target-store';
-
-const CLAIMS_PER_TRANSACTION = 50;
 
 export class DynamoEventStore extends DynamoTargetStore implements EventStore {
   async createEvent({ event, targets, skipped }: NewEvent): Promise<void> {
@@ -53,48 +52,7 @@ export class DynamoEventStore extends DynamoTargetStore implements EventStore {
       ),
     );
 
-    let conflict: string[] | undefined;
-    await mapLimit(chunk(targets, CLAIMS_PER_TRANSACTION), 8, async (batch) => {
-      if (conflict) return;
-      try {
-        await this.db.doc.send(
-          new TransactWriteCommand({
-            TransactItems: batch.flatMap((target) => [
-              {
-                Update: {
-                  TableName: this.db.table,
-                  Key: keys.miner(orgId, target.minerId),
-                  ConditionExpression:
-                    'attribute_exists(pk) AND (attribute_not_exists(claimEventId) OR claimEventId = :e)',
-                  UpdateExpression: 'SET claimEventId = :e, claimedAt = :now',
-                  ExpressionAttributeValues: { ':e': eventId, ':now': event.createdAt },
-                },
-              },
-              {
-                Put: {
-                  TableName: this.db.table,
-                  Item: targetItem(orgId, eventId, target),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-            ]),
-          }),
-        );
-      } catch (error) {
-        if (!isTransactionCanceled(error)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        const lost = batch.filter((_, i) => reasons[i * 2]?.Code === 'ConditionalCheckFailed');
-        if (lost.length === 0) throw error;
-        conflict = lost.map((target) => target.minerId);
-      }
-    });
-    if (conflict) {
-      throw new AlreadyExistsError(
-        'one or more selected miners already belong to a live event; retry',
-        'device_already_curtailed',
-        { minerIds: conflict.slice(0, 100) },
-      );
-    }
+    await claimMiners(this.db, event, targets);
   }
 
   async rollbackEvent(orgId: string, eventId: string): Promise<void> {

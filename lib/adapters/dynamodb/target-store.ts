@@ -221,7 +221,7 @@ export class DynamoTargetStore {
           TableName: this.db.table,
           KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
           ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':p': prefix } : {}) },
-          ProjectionExpression: `sk, ${projection}`,
+          ProjectionExpression: [...new Set(['sk', ...projection.split(/,\s*/)])].join(', '),
           ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ExclusiveStartKey: startKey,
         }),

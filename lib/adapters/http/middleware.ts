@@ -103,7 +103,6 @@ export function httpHandler<
 ) {
   const base = async (event: HttpEvent, context: Context): Promise<APIGatewayProxyResultV2> => {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-    logger.appendKeys({ requestId });
     try {
       const caller = callerFrom(event);
       requireRole(caller, spec.role);
@@ -126,8 +125,6 @@ export function httpHandler<
       };
     } catch (error) {
       return errorReply(error, requestId, event);
-    } finally {
-      logger.removeKeys(['requestId']);
     }
   };
   return middy(base)
@@ -152,6 +149,7 @@ function errorReply(error: unknown, requestId: string, event: HttpEvent): APIGat
   const problem = toProblem(error);
   if (problem.status >= 500) {
     logger.error('request failed', {
+      requestId,
       routeKey: event.routeKey,
       error:
         error instanceof Error
