@@ -29,6 +29,9 @@ export async function stopEvent(
         state: event.state,
       });
     }
+    if (event.terminating) {
+      throw new FailedPreconditionError('an admin is ending this event', 'event_terminating');
+    }
     if (event.state === 'restoring') return { event, changed: false };
     const now = deps.clock.now();
     if (event.state === 'active' && !options.force) assertMinDurationElapsed(event, now);

@@ -130,9 +130,20 @@ export interface CurtailmentEvent {
   targetCount: number;
   decision: DecisionSummary;
   progress: Progress;
+  /** An admin ending in progress: recorded before any target moves, so a retry finishes it. */
+  terminating?: Termination;
   /** Bumped by every change the workflow must notice (stop, update, transitions). */
   rev: number;
   endReason?: string;
+}
+
+export interface Termination {
+  targetState: 'cancelled' | 'failed';
+  /** `terminate` fails the targets' restore; `release` lets the miners go untouched. */
+  mode: 'terminate' | 'release';
+  reason: string;
+  at: string;
+  actor: Actor;
 }
 
 export interface Rollup {

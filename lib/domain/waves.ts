@@ -3,7 +3,13 @@
 // slices of effectiveBatchSize. A wave is recorded once; targets are written only when their
 // own state changes, so what a target "is" between those writes is derived here.
 
-import type { CurtailmentEvent, Target, TargetPhase, TargetState } from './event';
+import {
+  type CurtailmentEvent,
+  TARGET_TERMINAL,
+  type Target,
+  type TargetPhase,
+  type TargetState,
+} from './event';
 
 export interface WaveRange {
   from: number;
@@ -64,7 +70,7 @@ export function viewTarget(event: CurtailmentEvent, target: Target): TargetView 
   const restoring = event.state === 'restoring' || event.restoreStartedAt !== undefined;
   const desiredState = restoring || target.phase === 'restore' ? 'active' : 'curtailed';
   const curtailWave = curtailWaveOf(target.seq, event.curtailBatchSize);
-  if (target.phase === 'restore' || target.state === 'released') {
+  if (target.phase === 'restore' || TARGET_TERMINAL.includes(target.state)) {
     return { phase: target.phase, state: target.state, desiredState, curtailWave };
   }
   const scope = event.progress.restoreScope;

@@ -28,6 +28,18 @@ export interface AuditRow {
   details: Record<string, unknown>;
 }
 
+export interface AuditPage {
+  rows: AuditRow[];
+  /** Position of the last row, for the next page (time, then id). */
+  last: string | undefined;
+  more: boolean;
+}
+
 export interface AuditLog {
   append(row: AuditRow): Promise<void>;
+  /** Newest first; `before` is a position returned by an earlier page. */
+  list(
+    orgId: string,
+    options: { eventId?: string; pageSize: number; before?: string },
+  ): Promise<AuditPage>;
 }

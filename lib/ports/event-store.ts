@@ -68,6 +68,11 @@ export interface EventStore {
   getEvent(orgId: string, eventId: string): Promise<StoredEvent | undefined>;
   getSkipped(orgId: string, eventId: string): Promise<Skipped[]>;
   listLive(orgId: string): Promise<StoredEvent[]>;
+  /** History newest first, by key: events older than `beforeEventId`, optionally by state. */
+  listHistory(
+    orgId: string,
+    options: { states?: EventState[]; pageSize: number; beforeEventId?: string },
+  ): Promise<{ events: StoredEvent[]; more: boolean }>;
   /** Every event of every organization that may still need work (the sweep's view). */
   listLiveEverywhere(): Promise<StoredEvent[]>;
   /** Conditional patch; throws StateRaceLostError carrying the current item on a lost race. */
@@ -101,7 +106,9 @@ export interface EventStore {
   targetStates(
     orgId: string,
     eventId: string,
-  ): Promise<Pick<Target, 'seq' | 'phase' | 'state' | 'curtailFailed'>[]>;
+  ): Promise<Pick<Target, 'minerId' | 'seq' | 'phase' | 'state' | 'curtailFailed'>[]>;
+  /** Frees the claims this event still holds on the given miners; returns how many. */
+  releaseClaims(orgId: string, eventId: string, minerIds: string[]): Promise<number>;
   /** Records a wave; false when it was already recorded (a repeated step). */
   putWave(orgId: string, eventId: string, wave: WaveRecord): Promise<boolean>;
   getWaves(

@@ -18,6 +18,7 @@ import { CLAIMS_PER_TRANSACTION, claimMiners } from './claims';
 import { chunk, isConditionFailure, isTransactionCanceled, mapLimit, oldItem } from './client';
 import { eventItem, indexKeys, targetItem, toStoredEvent, updateClauses } from './event-items';
 import { INDEXES, keys, LIVE_SHARDS, PLAN_CHUNK, SKIP_CHUNK } from './keys';
+import { mergeOrdered, type ShardCursor } from './merge';
 import { DynamoTargetStore } from './target-store';
 
 export class DynamoEventStore extends DynamoTargetStore implements EventStore {
@@ -157,6 +158,41 @@ export class DynamoEventStore extends DynamoTargetStore implements EventStore {
       .sort((a, b) => (a.eventId < b.eventId ? 1 : -1));
   }
 
+  async listHistory(
+    orgId: string,
+    options: { states?: EventState[]; pageSize: number; beforeEventId?: string },
+  ): Promise<{ events: StoredEvent[]; more: boolean }> {
+    const before = options.beforeEventId;
+    const cursor = (index: 'history' | 'byState', pk: string): ShardCursor<StoredEvent> => {
+      const { name, pk: pkAttr, sk: skAttr } = INDEXES[index];
+      let startKey: Record<string, unknown> | undefined;
+      return {
+        fetch: async (limit) => {
+          const result = await this.db.doc.send(
+            new QueryCommand({
+              TableName: this.db.table,
+              IndexName: name,
+              KeyConditionExpression: before
+                ? `${pkAttr} = :pk AND ${skAttr} < :before`
+                : `${pkAttr} = :pk`,
+              ExpressionAttributeValues: { ':pk': pk, ...(before ? { ':before': before } : {}) },
+              ScanIndexForward: false,
+              ExclusiveStartKey: startKey,
+              Limit: limit,
+            }),
+          );
+          startKey = result.LastEvaluatedKey;
+          return { items: (result.Items ?? []).map(toStoredEvent), done: !startKey };
+        },
+      };
+    };
+    const cursors = options.states?.length
+      ? options.states.map((state) => cursor('byState', keys.statePk(orgId, state)))
+      : [cursor('history', keys.historyPk(orgId))];
+    const page = await mergeOrdered(cursors, options.pageSize, (event) => event.eventId, 'desc');
+    return { events: page.items, more: !page.exhausted };
+  }
+
   async listLiveEverywhere(): Promise<StoredEvent[]> {
     const shards = await Promise.all(
       Array.from({ length: LIVE_SHARDS }, async (_, shard) => {
@@ -268,7 +304,9 @@ export class DynamoEventStore extends DynamoTargetStore implements EventStore {
       eventId,
       'SET lease = :lease',
       `#state IN (${Object.keys(stateValues).join(', ')}) AND ` +
-        '(attribute_not_exists(lease) OR lease.expiresAt < :now OR lease.#owner = :owner)',
+        '(attribute_not_exists(lease) OR lease.expiresAt < :now OR lease.#owner = :owner) AND ' +
+        // An admin ending in progress forbids any further publishing for the event.
+        'attribute_not_exists(terminating)',
       {
         ...stateValues,
         ':lease': { owner, expiresAt: new Date(now.getTime() + ttlMs).toISOString() },

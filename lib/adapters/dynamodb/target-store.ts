@@ -77,13 +77,42 @@ export class DynamoTargetStore {
   }
 
   async targetStates(orgId: string, eventId: string) {
-    const items = await this.queryTargets(orgId, eventId, 'seq, phase, #state, curtailFailed');
+    const items = await this.queryTargets(
+      orgId,
+      eventId,
+      'minerId, seq, phase, #state, curtailFailed',
+    );
     return items.map((item) => ({
+      minerId: String(item.minerId),
       seq: Number(item.seq),
       phase: item.phase as TargetPhase,
       state: item.state as TargetState,
       curtailFailed: item.curtailFailed === true,
     }));
+  }
+
+  async releaseClaims(orgId: string, eventId: string, minerIds: string[]): Promise<number> {
+    const claimed = (await this.batchGet(minerIds.map((id) => keys.miner(orgId, id)))).filter(
+      (item) => item.claimEventId === eventId,
+    );
+    const released = await mapLimit(claimed, 16, async (item) => {
+      try {
+        await this.db.doc.send(
+          new UpdateCommand({
+            TableName: this.db.table,
+            Key: { pk: String(item.pk), sk: String(item.sk) },
+            ConditionExpression: 'claimEventId = :e',
+            UpdateExpression: 'REMOVE claimEventId, claimedAt SET releasedAt = :now',
+            ExpressionAttributeValues: { ':e': eventId, ':now': new Date().toISOString() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    });
+    return released.filter(Boolean).length;
   }
 
   async putWave(orgId: string, eventId: string, wave: WaveRecord): Promise<boolean> {

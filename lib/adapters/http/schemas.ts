@@ -2,7 +2,7 @@
 // OpenAPI document, so the contract and the checks cannot drift apart.
 
 import { z } from 'zod';
-import type { StartRequestFields } from '../../domain/event';
+import { EVENT_STATES, type StartRequestFields } from '../../domain/event';
 import { MINER_STATUSES } from '../../domain/fleet';
 import type { PlanRequest } from '../../domain/plan';
 
@@ -173,7 +173,7 @@ const intParam = (min: number, max: number) =>
 
 export const getEventQuery = z.strictObject({
   targetPageSize: intParam(0, 1_000).optional(),
-  targetPageToken: z.string().max(1_024).optional(),
+  targetPageToken: z.string().max(8_192).optional(),
 });
 
 export const stopBody = z.strictObject({ force: z.boolean().optional() });
@@ -202,6 +202,52 @@ export const upsertMinersBody = z.strictObject({
 
 export const listMinersQuery = z.strictObject({
   pageSize: intParam(1, 1_000).optional(),
-  pageToken: z.string().max(1_024).optional(),
+  pageToken: z.string().max(8_192).optional(),
   siteId: siteIdSchema.optional(),
 });
+
+/** Repeated query keys arrive joined by commas (API Gateway's payload 2.0 convention). */
+export const listEventsQuery = z.strictObject({
+  pageSize: intParam(0, 200).optional(),
+  pageToken: z.string().max(8_192).optional(),
+  state: z
+    .string()
+    .transform((value) => value.split(','))
+    .pipe(uniqueList(z.enum(EVENT_STATES), 1, 7, 'state'))
+    .optional(),
+});
+
+export const updateBody = z
+  .strictObject({
+    reason: reasonSchema.optional(),
+    restoreBatchIntervalSec: seconds(3_600).optional(),
+    maxDurationSeconds: z.int().min(1).max(604_800).optional(),
+    restoreBatchSize: z.int().min(0).max(10_000).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'at least one field is required');
+
+export const terminateBody = z.strictObject({
+  targetState: z.enum(['cancelled', 'failed']),
+  reason: reasonSchema,
+});
+
+export const releaseBody = z.strictObject({ reason: reasonSchema });
+
+export const auditQuery = z.strictObject({
+  eventId: z.uuid('eventId must be a UUID').optional(),
+  pageSize: intParam(1, 200).optional(),
+  pageToken: z.string().max(8_192).optional(),
+});
+
+export const settingsBody = z
+  .strictObject({
+    maxDurationDefaultSec: z.int().min(1).max(604_800),
+    candidateMinPowerW: z.int().min(1).max(10_000_000),
+    nonAdminIntervalCapSec: z.int().min(0).max(3_600),
+    curtailConfirmTimeoutSec: z.int().min(1).max(3_600),
+    restoreConfirmTimeoutSec: z.int().min(1).max(3_600),
+    restoreMaxRetries: z.int().min(0).max(100),
+    curtailMaxRetries: z.int().min(0).max(100),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'at least one field is required');

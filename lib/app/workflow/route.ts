@@ -13,7 +13,8 @@ const HOLD_LOOP_SECONDS = 86_400;
 
 export async function route(deps: Deps, input: StepInput): Promise<StepResult> {
   const event = await deps.events.getEvent(input.orgId, input.eventId);
-  if (!event || event.state === 'claiming' || isTerminal(event.state)) {
+  // An admin ending in progress owns the event from here on.
+  if (!event || event.state === 'claiming' || isTerminal(event.state) || event.terminating) {
     return result(input, 'done', event?.rev ?? 0);
   }
   if (input.executionName && event.executionName !== input.executionName) {
