@@ -44,6 +44,7 @@ export const HTTP_ROUTES: HttpRoute[] = [
   { method: 'GET', path: '/v1/audit', auth: true, entry: 'functions/http/list-audit.ts' },
   { method: 'GET', path: '/v1/settings', auth: true, entry: 'functions/http/get-settings.ts' },
   { method: 'PUT', path: '/v1/settings', auth: true, entry: 'functions/http/put-settings.ts' },
+  { method: 'GET', path: '/v1/health', auth: true, entry: 'functions/http/health.ts' },
   { method: 'GET', path: '/v1/openapi.json', auth: true, entry: 'functions/http/openapi.ts' },
   { method: 'PUT', path: '/v1/fleet/miners', auth: true, entry: 'functions/http/upsert-miners.ts' },
   { method: 'GET', path: '/v1/fleet/miners', auth: true, entry: 'functions/http/list-miners.ts' },
@@ -62,3 +63,9 @@ export const EVENT_WORKFLOW_ASL = 'statemachines/event-workflow.asl.json';
 /** Triggered by the IoT topic rule on `curtail/v1/+/sites/+/telemetry`. */
 export const TELEMETRY_ENTRY = 'functions/telemetry/ingest.ts';
 export const TELEMETRY_TOPIC_FILTER = 'curtail/v1/+/sites/+/telemetry';
+
+/** Functions run on a schedule (EventBridge on AWS, timers in the embedded stack). */
+export const SCHEDULED_TASKS: Record<string, { entry: string; schedule: string }> = {
+  sweep: { entry: 'functions/scheduled/sweep.ts', schedule: 'rate(1 minute)' },
+  watchdog: { entry: 'functions/scheduled/watchdog.ts', schedule: 'rate(1 minute)' },
+};

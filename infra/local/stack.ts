@@ -9,8 +9,13 @@ import { createDynamo } from '../../lib/adapters/dynamodb/client';
 import { createJwtVerifier } from '../../lib/adapters/jwt-verifier';
 import { MqttCommandPublisher } from '../../lib/adapters/mqtt-publisher';
 import type { Deps } from '../../lib/app/deps';
-import { resumeOrphans } from '../../lib/app/resume';
-import { EVENT_WORKFLOW_ASL, HTTP_ROUTES, TELEMETRY_ENTRY, WORKFLOW_TASKS } from '../manifest';
+import {
+  EVENT_WORKFLOW_ASL,
+  HTTP_ROUTES,
+  SCHEDULED_TASKS,
+  TELEMETRY_ENTRY,
+  WORKFLOW_TASKS,
+} from '../manifest';
 import { type LocalBroker, startBroker } from './broker';
 import { type DynamoLocal, ensureTable, startDynamoLocal } from './dynamodb-local';
 import type { SampleMiner } from './fleet/sample-fleet';
@@ -53,6 +58,11 @@ export interface Stack {
   sweep(): Promise<void>;
   drainTelemetry(): Promise<void>;
   stop(): Promise<void>;
+}
+
+function scheduledContext(): Context {
+  const started = Date.now();
+  return { getRemainingTimeInMillis: () => 60_000 - (Date.now() - started) } as Context;
 }
 
 async function load<T>(entry: string, name = 'handler'): Promise<T> {
@@ -146,15 +156,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         : undefined;
     if (simulator) stoppers.push(() => simulator.stop());
 
-    const sweep = async () => {
-      await resumeOrphans(deps);
+    const scheduled = await Promise.all(
+      Object.values(SCHEDULED_TASKS).map((task) =>
+        load<(event: unknown, context: Context) => Promise<unknown>>(task.entry),
+      ),
+    );
+    // Each timer tick runs the scheduled functions as EventBridge would, one run at a time.
+    let running: Promise<void> = Promise.resolve();
+    const sweep = () => {
+      running = running.then(async () => {
+        for (const run of scheduled) {
+          await run({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, scheduledContext()).catch(
+            (error: unknown) => core.logger.error('scheduled run failed', { error: String(error) }),
+          );
+        }
+      });
+      return running;
     };
     await sweep();
     if (options.sweepIntervalMs) {
-      const timer = setInterval(() => {
-        sweep().catch((error) => core.logger.error('sweep failed', { error: String(error) }));
-      }, options.sweepIntervalMs);
-      stoppers.push(async () => clearInterval(timer));
+      const timer = setInterval(() => void sweep(), options.sweepIntervalMs);
+      stoppers.push(async () => {
+        clearInterval(timer);
+        await running;
+      });
     }
 
     return {

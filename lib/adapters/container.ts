@@ -8,6 +8,7 @@ import { DynamoAuditLog } from './dynamodb/audit-log';
 import { createDynamo } from './dynamodb/client';
 import { DynamoEventStore } from './dynamodb/event-store';
 import { DynamoFleetStore } from './dynamodb/fleet-store';
+import { DynamoHeartbeatStore } from './dynamodb/heartbeat-store';
 import { DynamoSettingsStore } from './dynamodb/settings-store';
 import { systemIds } from './ids';
 import { IotCommandPublisher } from './iot-publisher';
@@ -33,6 +34,7 @@ export function coreDeps(db: ReturnType<typeof createDynamo>) {
     fleet: new DynamoFleetStore(db),
     settings: new DynamoSettingsStore(db),
     audit: new DynamoAuditLog(db),
+    heartbeat: new DynamoHeartbeatStore(db),
     clock: systemClock,
     ids: systemIds,
     metrics: powertoolsMetrics,

@@ -44,5 +44,5 @@ export const powertoolsLogger: Logger = {
 
 /** Writes the buffered metrics; called at the end of every invocation. */
 export function flushMetrics(): void {
-  metrics.publishStoredMetrics();
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
 }

@@ -5,6 +5,7 @@ import type { AuditLog } from '../ports/audit-log';
 import type { Clock, Ids } from '../ports/clock';
 import type { EventStore } from '../ports/event-store';
 import type { FleetStore } from '../ports/fleet-store';
+import type { HeartbeatStore } from '../ports/heartbeat';
 import type { Logger, Metrics } from '../ports/observability';
 import type { CommandPublisher } from '../ports/publisher';
 import type { SettingsStore } from '../ports/settings-store';
@@ -15,6 +16,7 @@ export interface Deps {
   audit: AuditLog;
   fleet: FleetStore;
   settings: SettingsStore;
+  heartbeat: HeartbeatStore;
   publisher: CommandPublisher;
   workflow: WorkflowEngine;
   clock: Clock;

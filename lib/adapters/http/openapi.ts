@@ -139,6 +139,13 @@ const OPERATIONS: Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/health',
+    summary: 'Reconciler heartbeat age and live event count',
+    role: 'viewer',
+    success: 200,
+  },
+  {
+    method: 'get',
     path: '/v1/openapi.json',
     summary: 'This OpenAPI document',
     role: 'viewer',

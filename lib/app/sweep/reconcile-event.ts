@@ -1,0 +1,122 @@
+// The sweep's work on one live event: finish what a crash interrupted, resume a lost workflow,
+// enforce the max duration if the workflow missed it, age waves in flight and repair drift.
+// Everything that publishes runs under the event's publish lease, like the workflow does.
+
+import { randomUUID } from 'node:crypto';
+import { StateRaceLostError } from '../../domain/errors';
+import type { StoredEvent } from '../../ports/event-store';
+import { recordAudit } from '../audit';
+import type { Deps } from '../deps';
+import { finishEnding } from '../end-event';
+import { withLease } from '../workflow/lease';
+import { checkWave } from '../workflow/wave-check';
+import { reconcileDrift } from './drift';
+import { startWorkflow, wakeAfter } from './workflow-control';
+
+const CLAIMING_GRACE_MS = 2 * 60 * 1000;
+/** The workflow gets this long past the deadline before the sweep enforces it. */
+const DEADLINE_GRACE_MS = 30_000;
+
+export type EventAction =
+  | 'rolled_back'
+  | 'ending_finished'
+  | 'resumed'
+  | 'restore_forced'
+  | 'checked'
+  | 'busy';
+
+export async function reconcileEvent(deps: Deps, event: StoredEvent): Promise<EventAction> {
+  const now = deps.clock.now().getTime();
+  if (event.state === 'claiming') {
+    if (now - Date.parse(event.createdAt) <= CLAIMING_GRACE_MS) return 'busy';
+    await deps.events.rollbackEvent(event.orgId, event.eventId);
+    return 'rolled_back';
+  }
+  if (event.terminating) {
+    await finishEnding(deps, event);
+    return 'ending_finished';
+  }
+  if (!event.executionName || !(await deps.workflow.isRunning(event.executionName))) {
+    await startWorkflow(deps, event, `r${randomUUID().slice(0, 8)}`);
+    deps.logger.warn('workflow resumed by the sweep', {
+      orgId: event.orgId,
+      eventId: event.eventId,
+    });
+    return 'resumed';
+  }
+  if (event.state === 'active' && (await enforceDeadline(deps, event, now)))
+    return 'restore_forced';
+
+  const states =
+    event.state === 'restoring' ? ['restoring' as const] : [event.state as 'pending' | 'active'];
+  const outcome = await withLease(deps, event, states, async () => {
+    const settings = await deps.settings.get(event.orgId);
+    await ageOpenWaves(deps, event, settings);
+    if (event.state === 'active') {
+      const drift = await reconcileDrift(deps, event, settings);
+      if (drift.drifted + drift.failed > 0) {
+        deps.logger.info('drift repaired', { eventId: event.eventId, ...drift });
+      }
+    }
+  });
+  return outcome === 'lease_busy' ? 'busy' : 'checked';
+}
+
+/** The workflow normally moves a held event to restore at its deadline; this is the backstop. */
+async function enforceDeadline(deps: Deps, event: StoredEvent, now: number): Promise<boolean> {
+  if (event.allowUnbounded || event.maxDurationSeconds <= 0 || !event.startedAt) return false;
+  const deadline = Date.parse(event.startedAt) + event.maxDurationSeconds * 1000;
+  if (now < deadline + DEADLINE_GRACE_MS) return false;
+  try {
+    const restoring = await deps.events.patchEvent(event.orgId, event.eventId, {
+      expectStates: ['active'],
+      requireNoLease: true,
+      set: {
+        state: 'restoring',
+        restoreStartedAt: new Date(now).toISOString(),
+        endReason: 'max_duration',
+      },
+    });
+    await recordAudit(
+      deps,
+      restoring,
+      'curtailment_max_duration_reached',
+      { system: true },
+      {
+        maxDurationSeconds: event.maxDurationSeconds,
+        enforcedBy: 'sweep',
+      },
+    );
+    await wakeAfter(deps, restoring);
+    return true;
+  } catch (error) {
+    if (!(error instanceof StateRaceLostError)) throw error;
+    deps.metrics.count('StateRaceLost');
+    return false;
+  }
+}
+
+/** Waves the workflow has in flight get their timeouts and retries even if it stalls. */
+async function ageOpenWaves(
+  deps: Deps,
+  event: StoredEvent,
+  settings: Awaited<ReturnType<Deps['settings']['get']>>,
+) {
+  const { progress } = event;
+  const curtail = Array.from(
+    { length: Math.max(0, progress.curtailWavesSent - progress.curtailOpenWave) },
+    (_, i) => progress.curtailOpenWave + i,
+  );
+  const restore = progress.restoreWavesSent > 0 ? [progress.restoreWavesSent - 1] : [];
+  const [curtailWaves, restoreWaves] = await Promise.all([
+    event.state === 'pending'
+      ? deps.events.getWaves(event.orgId, event.eventId, 'curtail', curtail)
+      : [],
+    event.state === 'restoring'
+      ? deps.events.getWaves(event.orgId, event.eventId, 'restore', restore)
+      : [],
+  ]);
+  for (const wave of [...curtailWaves, ...restoreWaves]) {
+    if (!wave.settledAt) await checkWave(deps, event, wave, settings);
+  }
+}

@@ -1,0 +1,4 @@
+// Starting and waking workflows from the sweep.
+
+export { startWorkflow } from '../start-event';
+export { wakeWorkflow as wakeAfter } from '../stop-event';
