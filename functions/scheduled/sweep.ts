@@ -3,9 +3,9 @@
 
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { runSweep } from '../../lib/app/sweep/sweep';
 import { deps } from '../../lib/adapters/container';
 import { flushMetrics } from '../../lib/adapters/observability';
+import { runSweep } from '../../lib/app/sweep/sweep';
 
 /** Time kept back from the Lambda timeout for the heartbeat and the metrics flush. */
 const RESERVE_MS = 10_000;
@@ -13,7 +13,9 @@ const MAX_BUDGET_MS = 45_000;
 
 export const handler = middy(async (_event: unknown, context: Context) => {
   const remaining = context.getRemainingTimeInMillis?.() ?? 60_000;
-  return runSweep(deps(), { budgetMs: Math.max(1_000, Math.min(MAX_BUDGET_MS, remaining - RESERVE_MS)) });
+  return runSweep(deps(), {
+    budgetMs: Math.max(1_000, Math.min(MAX_BUDGET_MS, remaining - RESERVE_MS)),
+  });
 })
   .after(() => flushMetrics())
   .onError(() => flushMetrics());

@@ -2,9 +2,9 @@
 // looping sweep is still seen as a growing HeartbeatAgeSeconds.
 
 import middy from '@middy/core';
-import { watchdog } from '../../lib/app/health';
 import { deps } from '../../lib/adapters/container';
 import { flushMetrics } from '../../lib/adapters/observability';
+import { watchdog } from '../../lib/app/health';
 
 export const handler = middy(async () => watchdog(deps()))
   .after(() => flushMetrics())

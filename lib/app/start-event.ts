@@ -1,7 +1,14 @@
 // Start: select miners, persist the event with its targets and miner claims, then start the
 // event's workflow. A start that loses a claim race writes nothing that survives.
 
-import { AlreadyExistsError, InvalidArgumentError, ResourceExhaustedError } from '../domain/errors';
+import {
+  AlreadyExistsError,
+  DomainError,
+  IdempotencyRaceError,
+  InvalidArgumentError,
+  ResourceExhaustedError,
+  UnavailableError,
+} from '../domain/errors';
 import {
   type CurtailmentEvent,
   defaultCurtailBatchSize,
@@ -11,14 +18,17 @@ import {
 } from '../domain/event';
 import type { Plan } from '../domain/plan';
 import type { OrgSettings } from '../domain/settings';
+import type { StoredEvent } from '../ports/event-store';
 import { recordAudit } from './audit';
-import { requireAdminFor } from './authz';
+import { requireAdminFor, requireRole } from './authz';
 import type { Caller, Deps } from './deps';
 import { buildPlan, planAdminControls } from './plan';
 import { executionName } from './workflow/names';
 
 /** The most miners one event may hold (the table and workflow are sized for it). */
 export const MAX_TARGETS = 10_000;
+/** How long a duplicate start waits for the original to finish claiming its miners. */
+const REPLAY_WAIT_MS = 20_000;
 
 export function startAdminControls(request: StartRequestFields, settings: OrgSettings): string[] {
   const controls = planAdminControls(request);
@@ -32,7 +42,42 @@ export function startAdminControls(request: StartRequestFields, settings: OrgSet
   return controls;
 }
 
-export async function startEvent(deps: Deps, caller: Caller, request: StartRequestFields) {
+export interface StartOutcome {
+  event: StoredEvent;
+  /** True when an earlier start with the same key or external pair answered instead. */
+  replayed: boolean;
+}
+
+export async function startEvent(
+  deps: Deps,
+  caller: Caller,
+  request: StartRequestFields,
+): Promise<StartOutcome> {
+  requireRole(caller, 'operator');
+  const earlier = await findReplay(deps, caller.orgId, request);
+  if (earlier) return { event: earlier, replayed: true };
+  checkScheduledStart(request.scheduledStartAt, deps.clock.now());
+  try {
+    return await startNew(deps, caller, request);
+  } catch (error) {
+    // A duplicate that committed between our lookup and our selection took the miners (so the
+    // plan failed) or the idempotency record: it is the answer, not an error.
+    if (!(error instanceof DomainError) || !hasIdentity(request)) throw error;
+    const winner = await findReplay(deps, caller.orgId, request);
+    if (winner) return { event: winner, replayed: true };
+    throw error;
+  }
+}
+
+function hasIdentity(request: StartRequestFields): boolean {
+  return Boolean(request.idempotencyKey || (request.externalSource && request.externalReference));
+}
+
+async function startNew(
+  deps: Deps,
+  caller: Caller,
+  request: StartRequestFields,
+): Promise<StartOutcome> {
   const settings = await deps.settings.get(caller.orgId);
   requireAdminFor(caller, startAdminControls(request, settings));
 
@@ -67,6 +112,8 @@ export async function startEvent(deps: Deps, caller: Caller, request: StartReque
   try {
     await deps.events.createEvent({ event, targets, skipped: plan.skipped });
   } catch (error) {
+    // A duplicate won the idempotency record before anything of ours was written.
+    if (error instanceof IdempotencyRaceError) return answerWithWinner(deps, caller.orgId, request);
     await rollback(deps, event, error);
     throw error;
   }
@@ -83,7 +130,58 @@ export async function startEvent(deps: Deps, caller: Caller, request: StartReque
     skipped: plan.skipped.length,
   });
   await startWorkflow(deps, live);
-  return live;
+  return { event: live, replayed: false };
+}
+
+const MAX_SCHEDULE_AHEAD_MS = 7 * 24 * 3600 * 1000;
+
+function checkScheduledStart(at: string | undefined, now: Date) {
+  if (!at) return;
+  const startMs = Date.parse(at);
+  if (startMs <= now.getTime()) {
+    throw new InvalidArgumentError(
+      'scheduledStartAt must be in the future',
+      'scheduled_start_in_past',
+    );
+  }
+  if (startMs - now.getTime() > MAX_SCHEDULE_AHEAD_MS) {
+    throw new InvalidArgumentError(
+      'scheduledStartAt must be at most 7 days ahead',
+      'scheduled_start_too_far',
+    );
+  }
+}
+
+/** The key is looked up first, then the external pair; a start still claiming is awaited. */
+async function findReplay(deps: Deps, orgId: string, request: StartRequestFields) {
+  const channels: ('key' | 'pair')[] = [];
+  if (request.idempotencyKey) channels.push('key');
+  if (request.externalSource && request.externalReference) channels.push('pair');
+  for (const channel of channels) {
+    const giveUpAt = Date.now() + REPLAY_WAIT_MS;
+    let found = await deps.events.findByIdempotency(orgId, channel, request);
+    while (found?.state === 'claiming' && Date.now() < giveUpAt) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      found = await deps.events.findByIdempotency(orgId, channel, request);
+    }
+    if (found?.state === 'claiming') {
+      throw new UnavailableError(
+        'an identical start is still in progress; retry',
+        'start_in_progress',
+      );
+    }
+    if (found) return found;
+  }
+  return undefined;
+}
+
+async function answerWithWinner(deps: Deps, orgId: string, request: StartRequestFields) {
+  const winner = await findReplay(deps, orgId, request);
+  if (winner) return { event: winner, replayed: true };
+  throw new AlreadyExistsError(
+    'an identical start was being made at the same moment and did not complete; retry',
+    'duplicate_start',
+  );
 }
 
 function newEvent(

@@ -71,3 +71,14 @@ export class StateRaceLostError extends Error {
     this.current = current;
   }
 }
+
+/** A concurrent duplicate start won the race for an idempotency key or external pair. */
+export class IdempotencyRaceError extends Error {
+  readonly channel: 'key' | 'pair';
+
+  constructor(channel: 'key' | 'pair') {
+    super(`another start holds the idempotency ${channel}`);
+    this.name = 'IdempotencyRaceError';
+    this.channel = channel;
+  }
+}

@@ -66,6 +66,12 @@ export interface EventStore {
   /** Removes everything a failed start wrote (claims first, the event last). */
   rollbackEvent(orgId: string, eventId: string): Promise<void>;
   getEvent(orgId: string, eventId: string): Promise<StoredEvent | undefined>;
+  /** The non-terminal event an Idempotency-Key or (externalSource, externalReference) names. */
+  findByIdempotency(
+    orgId: string,
+    channel: 'key' | 'pair',
+    identity: Pick<CurtailmentEvent, 'idempotencyKey' | 'externalSource' | 'externalReference'>,
+  ): Promise<StoredEvent | undefined>;
   getSkipped(orgId: string, eventId: string): Promise<Skipped[]>;
   listLive(orgId: string): Promise<StoredEvent[]>;
   /** History newest first, by key: events older than `beforeEventId`, optionally by state. */

@@ -11,12 +11,18 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExistsError, StateRaceLostError } from '../../domain/errors';
-import type { EventState, Progress } from '../../domain/event';
+import {
+  type CurtailmentEvent,
+  type EventState,
+  isTerminal,
+  type Progress,
+} from '../../domain/event';
 import type { Skipped } from '../../domain/plan';
 import type { EventPatch, EventStore, NewEvent, StoredEvent } from '../../ports/event-store';
 import { CLAIMS_PER_TRANSACTION, claimMiners } from './claims';
 import { chunk, isConditionFailure, isTransactionCanceled, mapLimit, oldItem } from './client';
 import { eventItem, indexKeys, targetItem, toStoredEvent, updateClauses } from './event-items';
+import { freeRecord, idempotencyKeys, putEventWithRecords, recordedEventId } from './idempotency';
 import { INDEXES, keys, LIVE_SHARDS, PLAN_CHUNK, SKIP_CHUNK } from './keys';
 import { mergeOrdered, type ShardCursor } from './merge';
 import { DynamoTargetStore } from './target-store';
@@ -24,13 +30,7 @@ import { DynamoTargetStore } from './target-store';
 export class DynamoEventStore extends DynamoTargetStore implements EventStore {
   async createEvent({ event, targets, skipped }: NewEvent): Promise<void> {
     const { orgId, eventId } = event;
-    await this.db.doc.send(
-      new PutCommand({
-        TableName: this.db.table,
-        Item: eventItem({ ...event, state: 'claiming' }),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    await putEventWithRecords(this.db, event);
 
     const ordered = [...targets].sort((a, b) => a.seq - b.seq).map((t) => t.minerId);
     const planItems = chunk(ordered, PLAN_CHUNK).map((minerIds, index) => ({
@@ -94,6 +94,8 @@ export class DynamoEventStore extends DynamoTargetStore implements EventStore {
           }),
         ),
     );
+    const event = await this.getEvent(orgId, eventId);
+    if (event) await this.freeIdempotency(event);
     try {
       await this.db.doc.send(
         new DeleteCommand({
@@ -156,6 +158,30 @@ export class DynamoEventStore extends DynamoTargetStore implements EventStore {
       .flat()
       .map(toStoredEvent)
       .sort((a, b) => (a.eventId < b.eventId ? 1 : -1));
+  }
+
+  /** The live event an idempotency key or external pair names, if any (stale records freed). */
+  async findByIdempotency(
+    orgId: string,
+    channel: 'key' | 'pair',
+    identity: Pick<CurtailmentEvent, 'idempotencyKey' | 'externalSource' | 'externalReference'>,
+  ): Promise<StoredEvent | undefined> {
+    const key = idempotencyKeys(orgId, identity)[channel];
+    if (!key) return undefined;
+    const eventId = await recordedEventId(this.db, key);
+    if (!eventId) return undefined;
+    const event = await this.getEvent(orgId, eventId);
+    if (event && !isTerminal(event.state)) return event;
+    // The event ended (or never finished starting) without freeing its record: free it now.
+    await freeRecord(this.db, key, eventId);
+    return undefined;
+  }
+
+  private async freeIdempotency(event: StoredEvent) {
+    const records = idempotencyKeys(event.orgId, event);
+    for (const key of [records.key, records.pair]) {
+      if (key) await freeRecord(this.db, key, event.eventId);
+    }
   }
 
   async listHistory(
@@ -223,12 +249,8 @@ export class DynamoEventStore extends DynamoTargetStore implements EventStore {
     if (patch.set.state) Object.assign(fields, indexKeys(orgId, eventId, patch.set.state));
     const clauses = updateClauses(fields, 'f');
     const remove = [...clauses.remove];
-    if (
-      patch.set.state &&
-      ['completed', 'completed_with_failures', 'cancelled', 'failed'].includes(patch.set.state)
-    ) {
-      remove.push('gsi3pk', 'gsi3sk', 'lease');
-    }
+    const terminal = patch.set.state !== undefined && isTerminal(patch.set.state);
+    if (terminal) remove.push('gsi3pk', 'gsi3sk', 'lease');
     if (patch.clearWakeToken) remove.push('wakeToken');
     const stateValues = Object.fromEntries(patch.expectStates.map((s, i) => [`:s${i}`, s]));
     let condition = `#state IN (${Object.keys(stateValues).join(', ')})`;
@@ -254,7 +276,9 @@ export class DynamoEventStore extends DynamoTargetStore implements EventStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return toStoredEvent(result.Attributes ?? {});
+      const stored = toStoredEvent(result.Attributes ?? {});
+      if (terminal) await this.freeIdempotency(stored);
+      return stored;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = oldItem(error);
