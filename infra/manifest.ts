@@ -46,6 +46,38 @@ export const HTTP_ROUTES: HttpRoute[] = [
   { method: 'PUT', path: '/v1/settings', auth: true, entry: 'functions/http/put-settings.ts' },
   { method: 'GET', path: '/v1/health', auth: true, entry: 'functions/http/health.ts' },
   { method: 'GET', path: '/v1/openapi.json', auth: true, entry: 'functions/http/openapi.ts' },
+  { method: 'POST', path: '/v1/sources', auth: true, entry: 'functions/http/create-source.ts' },
+  { method: 'GET', path: '/v1/sources', auth: true, entry: 'functions/http/list-sources.ts' },
+  {
+    method: 'POST',
+    path: '/v1/sources/{sourceId}/rotate-secret',
+    auth: true,
+    entry: 'functions/http/rotate-source-secret.ts',
+  },
+  {
+    method: 'POST',
+    path: '/v1/sources/{sourceId}/disable',
+    auth: true,
+    entry: 'functions/http/disable-source.ts',
+  },
+  {
+    method: 'POST',
+    path: '/v1/signals/{sourceId}',
+    auth: false,
+    entry: 'functions/http/receive-signal.ts',
+  },
+  {
+    method: 'GET',
+    path: '/v1/openadr/{sourceId}/notifications',
+    auth: false,
+    entry: 'functions/http/openadr-callback.ts',
+  },
+  {
+    method: 'POST',
+    path: '/v1/openadr/{sourceId}/notifications',
+    auth: false,
+    entry: 'functions/http/openadr-callback.ts',
+  },
   { method: 'PUT', path: '/v1/fleet/miners', auth: true, entry: 'functions/http/upsert-miners.ts' },
   { method: 'GET', path: '/v1/fleet/miners', auth: true, entry: 'functions/http/list-miners.ts' },
 ];
@@ -69,3 +101,6 @@ export const SCHEDULED_TASKS: Record<string, { entry: string; schedule: string }
   sweep: { entry: 'functions/scheduled/sweep.ts', schedule: 'rate(1 minute)' },
   watchdog: { entry: 'functions/scheduled/watchdog.ts', schedule: 'rate(1 minute)' },
 };
+
+/** Applies recorded signals; invoked asynchronously by the signal routes. */
+export const SIGNAL_WORKER_ENTRY = 'functions/signals/worker.ts';

@@ -12,6 +12,8 @@ const envSchema = z
     IOT_DATA_ENDPOINT: z.string().optional(),
     MQTT_URL: z.string().optional(),
     STATE_MACHINE_ARN: z.string().optional(),
+    SECRETS_PREFIX: z.string().optional(),
+    SIGNAL_WORKER_FUNCTION: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.COMMAND_TRANSPORT === 'iot' && !env.IOT_DATA_ENDPOINT) {

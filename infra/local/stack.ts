@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { coreDeps, installDeps } from '../../lib/adapters/container';
 import { createDynamo } from '../../lib/adapters/dynamodb/client';
+import { FileSecretVault } from '../../lib/adapters/file-secret-vault';
 import { createJwtVerifier } from '../../lib/adapters/jwt-verifier';
 import { MqttCommandPublisher } from '../../lib/adapters/mqtt-publisher';
 import type { Deps } from '../../lib/app/deps';
@@ -13,6 +14,7 @@ import {
   EVENT_WORKFLOW_ASL,
   HTTP_ROUTES,
   SCHEDULED_TASKS,
+  SIGNAL_WORKER_ENTRY,
   TELEMETRY_ENTRY,
   WORKFLOW_TASKS,
 } from '../manifest';
@@ -106,9 +108,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       handlers,
       logger: core.logger,
     });
-    const deps: Deps = { ...core, publisher, workflow };
+    const signalWorker =
+      await load<(event: unknown, context: Context) => Promise<unknown>>(SIGNAL_WORKER_ENTRY);
+    const pendingSignals = new Set<Promise<unknown>>();
+    const deps: Deps = {
+      ...core,
+      publisher,
+      workflow,
+      vault: new FileSecretVault(join(options.dataDir, 'keys', 'secrets.key')),
+      // Like an asynchronous Lambda invoke: the caller does not wait for the worker.
+      signalQueue: {
+        enqueue: async (ref) => {
+          const run = signalWorker(ref, scheduledContext()).catch((error: unknown) =>
+            core.logger.error('signal worker failed', { error: String(error) }),
+          );
+          pendingSignals.add(run);
+          void run.finally(() => pendingSignals.delete(run));
+        },
+      },
+    };
     installDeps(deps);
     stoppers.push(async () => installDeps(undefined));
+    stoppers.push(async () => {
+      await Promise.allSettled([...pendingSignals]);
+    });
     stoppers.push(async () => workflow.shutdown());
 
     const ingest =
@@ -166,8 +189,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const sweep = () => {
       running = running.then(async () => {
         for (const run of scheduled) {
-          await run({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, scheduledContext()).catch(
-            (error: unknown) => core.logger.error('scheduled run failed', { error: String(error) }),
+          await run(
+            { source: 'aws.events', 'detail-type': 'Scheduled Event' },
+            scheduledContext(),
+          ).catch((error: unknown) =>
+            core.logger.error('scheduled run failed', { error: String(error) }),
           );
         }
       });

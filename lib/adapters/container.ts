@@ -10,10 +10,13 @@ import { DynamoEventStore } from './dynamodb/event-store';
 import { DynamoFleetStore } from './dynamodb/fleet-store';
 import { DynamoHeartbeatStore } from './dynamodb/heartbeat-store';
 import { DynamoSettingsStore } from './dynamodb/settings-store';
+import { DynamoSignalStore } from './dynamodb/signal-store';
 import { systemIds } from './ids';
 import { IotCommandPublisher } from './iot-publisher';
+import { LambdaSignalQueue } from './lambda-signal-queue';
 import { MqttCommandPublisher } from './mqtt-publisher';
 import { powertoolsLogger, powertoolsMetrics } from './observability';
+import { SecretsManagerVault } from './secrets-manager-vault';
 import { SfnWorkflowEngine } from './sfn-workflow';
 
 let installed: Deps | undefined;
@@ -35,6 +38,7 @@ export function coreDeps(db: ReturnType<typeof createDynamo>) {
     settings: new DynamoSettingsStore(db),
     audit: new DynamoAuditLog(db),
     heartbeat: new DynamoHeartbeatStore(db),
+    signals: new DynamoSignalStore(db),
     clock: systemClock,
     ids: systemIds,
     metrics: powertoolsMetrics,
@@ -59,5 +63,7 @@ function fromEnvironment(): Deps {
     ...coreDeps(db),
     publisher,
     workflow: new SfnWorkflowEngine(config.STATE_MACHINE_ARN),
+    vault: new SecretsManagerVault(config.SECRETS_PREFIX ?? 'curtail/sources'),
+    signalQueue: new LambdaSignalQueue(config.SIGNAL_WORKER_FUNCTION ?? 'curtail-signal-worker'),
   };
 }

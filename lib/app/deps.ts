@@ -9,6 +9,7 @@ import type { HeartbeatStore } from '../ports/heartbeat';
 import type { Logger, Metrics } from '../ports/observability';
 import type { CommandPublisher } from '../ports/publisher';
 import type { SettingsStore } from '../ports/settings-store';
+import type { SecretVault, SignalQueue, SignalStore } from '../ports/signal-store';
 import type { WorkflowEngine } from '../ports/workflow';
 
 export interface Deps {
@@ -17,6 +18,9 @@ export interface Deps {
   fleet: FleetStore;
   settings: SettingsStore;
   heartbeat: HeartbeatStore;
+  signals: SignalStore;
+  vault: SecretVault;
+  signalQueue: SignalQueue;
   publisher: CommandPublisher;
   workflow: WorkflowEngine;
   clock: Clock;

@@ -18,7 +18,7 @@ export function planAdminControls(request: PlanRequest): string[] {
   return controls;
 }
 
-export async function resolveScope(deps: Deps, orgId: string, request: PlanRequest) {
+export async function resolveScope(deps: Deps, orgId: string, request: Pick<PlanRequest, 'scope'>) {
   const { scope } = request;
   if (scope.type === 'miners') {
     const found = await deps.fleet.getMiners(orgId, scope.minerIds);

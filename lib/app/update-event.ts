@@ -22,7 +22,10 @@ export interface UpdateRequest {
 }
 
 type Changes = Partial<
-  Pick<CurtailmentEvent, 'reason' | 'restoreBatchIntervalSec' | 'maxDurationSeconds'>
+  Pick<
+    CurtailmentEvent,
+    'reason' | 'restoreBatchIntervalSec' | 'maxDurationSeconds' | 'allowUnbounded'
+  >
 >;
 
 export async function updateEvent(
@@ -66,10 +69,9 @@ export async function updateEvent(
   }
   requireAdminFor(caller, controls);
   if (changes.maxDurationSeconds !== undefined && event.allowUnbounded) {
-    throw new InvalidArgumentError(
-      'an unbounded event has no max duration to change; stop it instead',
-      'event_unbounded',
-    );
+    // Bounding an unbounded event (a signal that learned its end) is an admin's decision.
+    requireAdminFor(caller, ['maxDurationSeconds on an unbounded event']);
+    changes.allowUnbounded = false;
   }
 
   let updated: StoredEvent;

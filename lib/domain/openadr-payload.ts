@@ -149,8 +149,9 @@ export function evaluatePayloads(
   for (const [index, payload] of payloads.entries()) {
     const payloadAt = path(payloadsAt, index);
     if (!isRecord(payload)) fail(payloadAt, 'must be an object');
-    const type = optionalString(payload, 'type', payloadAt)?.toUpperCase();
-    if (type === undefined) fail(path(payloadAt, 'type'), 'is required');
+    const sent = optionalString(payload, 'type', payloadAt);
+    if (sent === undefined) fail(path(payloadAt, 'type'), 'is required');
+    const type = sent.toUpperCase();
     const valuesAt = path(payloadAt, 'values');
     const values = optionalArray(payload, 'values', payloadAt) ?? [];
     if (EMERGENCY_ALERTS.includes(type)) {
@@ -164,9 +165,9 @@ export function evaluatePayloads(
     if (!POWER_TYPES.includes(type) && type !== 'SIMPLE') {
       fail(
         path(payloadAt, 'type'),
-        `payload type '${type}' is not supported; supported: ${SUPPORTED_PAYLOAD_TYPES.join(', ')}`,
+        `payload type '${sent}' is not supported; supported: ${SUPPORTED_PAYLOAD_TYPES.join(', ')}`,
         UNSUPPORTED_PAYLOAD,
-        { payloadType: type },
+        { payloadType: sent },
       );
     }
     if (values.length === 0) fail(valuesAt, 'must hold at least one value');

@@ -6,7 +6,7 @@ import { evaluatePayloads, type Obligation, readPowerUnits, stronger } from './o
 import { endOf, readDuration, resolveIntervals } from './openadr-time';
 import type { OpenAdrConfig, PlanStep, SignalMode } from './openadr-types';
 
-/** Looping a short cycle over a long event.duration must not build an unbounded plan. */
+/** Packed values, or a short cycle looped over a long event.duration, must not grow unbounded. */
 export const MAX_PLAN_STEPS = 5000;
 
 export interface Plan {
@@ -52,6 +52,9 @@ export function buildPlan(
         randomizeStart: interval.randomizeStart,
       });
     });
+    if (steps.length > MAX_PLAN_STEPS) {
+      fail(path(at, 'intervals'), `expands into more than ${MAX_PLAN_STEPS} steps`);
+    }
   }
   return { ...applyEventDuration(steps, event, at), notes };
 }

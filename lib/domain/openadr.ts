@@ -118,6 +118,7 @@ function eventIntent(
   notes: ParsedNotification['ignored'],
 ): SignalIntent {
   const nowIso = new Date(nowMs).toISOString();
+  if (operation !== 'delete' && !isRecord(object)) fail(at, 'must be the event object');
   const externalId = externalIdOf(object, at);
   const reason = reasonOf(object, externalId);
   const event = isRecord(object) ? object : {};
@@ -128,7 +129,6 @@ function eventIntent(
     const revision = Math.max(nowMs, modifiedMs === undefined ? nowMs : modifiedMs + 1);
     return cancelIntent({ externalId, revision, reason }, undefined, nowIso);
   }
-  if (!isRecord(object)) return fail(at, 'must be the event object');
   const revision = modifiedMs ?? instantOf(event, 'createdDateTime', at) ?? nowMs;
   const plan = buildPlan(event, at, config, nowMs);
   notes.push(...plan.notes);

@@ -159,3 +159,60 @@ function errorReply(error: unknown, requestId: string, event: HttpEvent): APIGat
   }
   return problemResponse(problem, requestId);
 }
+
+export interface PublicRequest {
+  deps: Deps;
+  headers: Record<string, string | undefined>;
+  path: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  /** The body exactly as received (signatures are computed over these bytes). */
+  rawBody: Buffer;
+  method: string;
+  requestId: string;
+}
+
+/** Routes without a JWT (signed signals, OpenADR callbacks): they authenticate themselves. */
+export function publicHandler(run: (request: PublicRequest) => Promise<Reply>) {
+  const base = async (event: HttpEvent, context: Context): Promise<APIGatewayProxyResultV2> => {
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    try {
+      const rawBody = event.body
+        ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8')
+        : Buffer.alloc(0);
+      if (rawBody.length > MAX_BODY_BYTES) {
+        throw Object.assign(new Error('too large'), { tooLarge: true });
+      }
+      const reply = await run({
+        deps: resolveDeps(),
+        headers: event.headers ?? {},
+        path: event.pathParameters ?? {},
+        query: event.queryStringParameters ?? {},
+        rawBody,
+        method: event.requestContext?.http?.method ?? 'GET',
+        requestId,
+      });
+      const text = typeof reply.body === 'string';
+      return {
+        statusCode: reply.status ?? 200,
+        headers: { 'content-type': text ? 'text/plain' : 'application/json', ...reply.headers },
+        body: text ? String(reply.body) : JSON.stringify(reply.body),
+      };
+    } catch (error) {
+      return errorReply(error, requestId, event);
+    }
+  };
+  return middy(base)
+    .after(() => flushMetrics())
+    .onError(() => flushMetrics());
+}
+
+/** Parses a JSON body against a schema, naming the failing fields. */
+export function parseJson<T extends z.ZodType>(schema: T, raw: Buffer): z.infer<T> {
+  let value: unknown;
+  try {
+    value = raw.length ? JSON.parse(raw.toString('utf8')) : {};
+  } catch {
+    throw new InvalidArgumentError('the body is not valid JSON', 'malformed_json');
+  }
+  return validate(schema, value, 'body');
+}

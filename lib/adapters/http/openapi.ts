@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   auditQuery,
+  createSourceBody,
   eventPath,
   getEventQuery,
   listEventsQuery,
@@ -11,6 +12,8 @@ import {
   previewBody,
   releaseBody,
   settingsBody,
+  signalBody,
+  sourcePath,
   startBody,
   stopBody,
   terminateBody,
@@ -22,7 +25,7 @@ interface Operation {
   method: 'get' | 'post' | 'put' | 'patch';
   path: string;
   summary: string;
-  role: 'viewer' | 'operator' | 'admin' | 'none';
+  role: 'viewer' | 'operator' | 'admin' | 'signed';
   body?: z.ZodType;
   query?: z.ZodObject;
   pathParams?: z.ZodObject;
@@ -138,6 +141,62 @@ const OPERATIONS: Operation[] = [
     success: 200,
   },
   {
+    method: 'post',
+    path: '/v1/sources',
+    summary: 'Register a signal source (its secret is shown once)',
+    role: 'admin',
+    body: createSourceBody,
+    success: 201,
+  },
+  {
+    method: 'get',
+    path: '/v1/sources',
+    summary: 'List signal sources',
+    role: 'admin',
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/v1/sources/{sourceId}/rotate-secret',
+    summary: 'Rotate a source secret; the previous one stays valid until the next rotation',
+    role: 'admin',
+    pathParams: sourcePath,
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/v1/sources/{sourceId}/disable',
+    summary: 'Disable a signal source',
+    role: 'admin',
+    pathParams: sourcePath,
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/v1/signals/{sourceId}',
+    summary: 'A signal signed with Standard Webhooks headers (webhook-id, -timestamp, -signature)',
+    role: 'signed',
+    pathParams: sourcePath,
+    body: signalBody,
+    success: 202,
+  },
+  {
+    method: 'get',
+    path: '/v1/openadr/{sourceId}/notifications',
+    summary: 'OpenADR 3 callback check: answers the echo value (bearer token required)',
+    role: 'signed',
+    pathParams: sourcePath,
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/v1/openadr/{sourceId}/notifications',
+    summary: 'OpenADR 3.0/3.1 notification (bearer token required)',
+    role: 'signed',
+    pathParams: sourcePath,
+    success: 200,
+  },
+  {
     method: 'get',
     path: '/v1/health',
     summary: 'Reconciler heartbeat age and live event count',
@@ -187,7 +246,7 @@ export function openApiDocument() {
     entry[op.method] = {
       summary: op.summary,
       description: `Role: ${op.role}.`,
-      security: [{ bearer: [] }],
+      security: op.role === 'signed' ? [] : [{ bearer: [] }],
       parameters: [...parameters('path', op.pathParams), ...parameters('query', op.query)],
       ...(op.body
         ? {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { EVENT_STATES, type StartRequestFields } from '../../domain/event';
 import { MINER_STATUSES } from '../../domain/fleet';
 import type { PlanRequest } from '../../domain/plan';
+import { signalSchemaShape } from '../../domain/signal';
 
 export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const id = (what: string) =>
@@ -251,3 +252,36 @@ export const settingsBody = z
   })
   .partial()
   .refine((body) => Object.keys(body).length > 0, 'at least one field is required');
+
+export const signalBody = z.strictObject({ ...signalSchemaShape, scope: scopeSchema.optional() });
+
+export const sourcePath = z.strictObject({
+  sourceId: z.string().regex(/^src-[a-z0-9]{16}$/, 'sourceId is not a signal source id'),
+});
+
+const levelMapping = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('none') }),
+  z.strictObject({ mode: z.literal('full_stop') }),
+  z.strictObject({
+    mode: z.enum(['reduce_by_kw', 'site_cap_kw']),
+    valueKw: z.number().finite().positive(),
+  }),
+]);
+
+export const createSourceBody = z.strictObject({
+  name: z.string().min(1).max(128),
+  kind: z.enum(['generic', 'openadr3']),
+  defaultScope: scopeSchema,
+  response: z
+    .strictObject({
+      restoreBatchSize: z.int().min(0).max(10_000),
+      restoreBatchIntervalSec: seconds(3_600),
+      curtailBatchSize: z.int().min(1).max(10_000),
+      maxDurationSeconds: seconds(604_800),
+      openEndedUnbounded: z.boolean(),
+      priority: z.enum(['normal', 'emergency']),
+      simpleLevels: z.partialRecord(z.enum(['0', '1', '2', '3']), levelMapping),
+    })
+    .partial()
+    .optional(),
+});

@@ -67,6 +67,8 @@ export async function runSweep(deps: Deps, options: { budgetMs: number }): Promi
     }
   }
 
+  await redispatchSignals(deps, started);
+
   outcome.durationMs = deps.clock.now().getTime() - started.getTime();
   deps.metrics.milliseconds('ReconcilerTickDuration', outcome.durationMs);
   deps.metrics.count('ActiveEvents', outcome.liveEvents);
@@ -83,4 +85,16 @@ export async function runSweep(deps: Deps, options: { budgetMs: number }): Promi
     deps.logger.error('heartbeat write failed', { error: String(error) });
   }
   return outcome;
+}
+
+/** Signals recorded but never applied (a lost asynchronous dispatch) are handed over again. */
+async function redispatchSignals(deps: Deps, now: Date) {
+  try {
+    const stuck = await deps.signals.listUnapplied(new Date(now.getTime() - 30_000).toISOString());
+    for (const record of stuck) await deps.signalQueue.enqueue(record);
+    if (stuck.length > 0) deps.logger.warn('signals re-dispatched', { count: stuck.length });
+  } catch (error) {
+    deps.metrics.count('ReconcilerTickFailed');
+    deps.logger.error('signal re-dispatch failed', { error: String(error) });
+  }
 }
