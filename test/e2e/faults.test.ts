@@ -71,6 +71,43 @@ describe('a miner that never curtails', () => {
   });
 });
 
+describe('a miner that never comes back', () => {
+  it('ends restore_failed after its retry budget and the event completes with failures', async () => {
+    const fleet = healthyFleet({ count: 4, prefix: 'g' });
+    const stack = await startTestStack({ fleet });
+    cleanup.push(() => stack.stop());
+    const api = apiClient(stack);
+    await stack.deps.settings.put(stack.orgId, {
+      ...DEFAULT_SETTINGS,
+      restoreConfirmTimeoutSec: 1,
+      restoreMaxRetries: 1,
+    });
+    await waitForTelemetry(stack, 4);
+    const start = await api('POST', '/v1/events', {
+      role: 'operator',
+      body: { scope: { type: 'org' }, mode: 'full_fleet', reason: 'a miner drops off' },
+    });
+    const eventId = String((start.body.event as Record<string, unknown>).eventId);
+    await waitFor(async () => (await stateOf(api, eventId)).state === 'active', { what: 'active' });
+    // The miner loses its network while curtailed: no restore can ever be confirmed.
+    stack.simulator?.setBehaviour('g-0002', 'offline');
+    await api('POST', `/v1/events/${eventId}/stop`, { role: 'operator', body: {} });
+    const done = await waitFor(
+      async () => {
+        const event = await stateOf(api, eventId);
+        return event.state === 'completed_with_failures' ? event : undefined;
+      },
+      { what: 'completion with a restore failure', timeoutMs: 45_000 },
+    );
+    expect(done.rollup).toMatchObject({ resolved: 3, restoreFailed: 1, total: 4 });
+    const restores = stack.simulator?.commands().filter((c) => c.minerId === 'g-0002' && c.action === 'restore');
+    // One send and one retry (restoreMaxRetries = 1), then the budget is spent.
+    expect(new Set(restores?.map((c) => c.commandId))).toHaveProperty('size', 2);
+    const miner = (await stack.deps.fleet.getMiners(stack.orgId, ['g-0002'])).get('g-0002');
+    expect(miner?.claimEventId).toBeUndefined();
+  });
+});
+
 describe('a restart of the stack in the middle of an event', () => {
   it('resumes the workflow from the table and completes the event', async () => {
     const fleet = healthyFleet({ count: 12, prefix: 'r' });
