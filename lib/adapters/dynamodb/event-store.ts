@@ -4,13 +4,11 @@
 
 import {
   DeleteCommand,
-  GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { AlreadyExistsError, StateRaceLostError } from '../../domain/errors';
+import { StateRaceLostError } from '../../domain/errors';
 import {
   type CurtailmentEvent,
   type EventState,
@@ -20,14 +18,13 @@ import {
 import type { Skipped } from '../../domain/plan';
 import type { EventPatch, EventStore, NewEvent, StoredEvent } from '../../ports/event-store';
 import { CLAIMS_PER_TRANSACTION, claimMiners } from './claims';
-import { chunk, isConditionFailure, isTransactionCanceled, mapLimit, oldItem } from './client';
-import { eventItem, indexKeys, targetItem, toStoredEvent, updateClauses } from './event-items';
+import { chunk, isConditionFailure, mapLimit, oldItem } from './client';
+import { indexKeys, toStoredEvent, updateClauses } from './event-items';
+import { DynamoEventQueries } from './event-queries';
 import { freeRecord, idempotencyKeys, putEventWithRecords, recordedEventId } from './idempotency';
-import { INDEXES, keys, LIVE_SHARDS, PLAN_CHUNK, SKIP_CHUNK } from './keys';
-import { mergeOrdered, type ShardCursor } from './merge';
-import { DynamoTargetStore } from './target-store';
+import { keys, PLAN_CHUNK, SKIP_CHUNK } from './keys';
 
-export class DynamoEventStore extends DynamoTargetStore implements EventStore {
+export class DynamoEventStore extends DynamoEventQueries implements EventStore {
   async createEvent({ event, targets, skipped }: NewEvent): Promise<void> {
     const { orgId, eventId } = event;
     await putEventWithRecords(this.db, event);
@@ -111,17 +108,6 @@ export class DynamoEventStore extends DynamoTargetStore implements EventStore {
     }
   }
 
-  async getEvent(orgId: string, eventId: string): Promise<StoredEvent | undefined> {
-    const result = await this.db.doc.send(
-      new GetCommand({
-        TableName: this.db.table,
-        Key: keys.event(orgId, eventId),
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item ? toStoredEvent(result.Item) : undefined;
-  }
-
   async getSkipped(orgId: string, eventId: string): Promise<Skipped[]> {
     const result = await this.queryPartition(keys.eventPk(orgId, eventId), 'entries', 'SKIP#');
     return result.flatMap((item) =>
@@ -130,34 +116,6 @@ export class DynamoEventStore extends DynamoTargetStore implements EventStore {
         reason,
       })),
     );
-  }
-
-  async listLive(orgId: string): Promise<StoredEvent[]> {
-    const states: EventState[] = ['pending', 'active', 'restoring'];
-    const lists = await Promise.all(
-      states.map(async (state) => {
-        const items: Record<string, unknown>[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const result = await this.db.doc.send(
-            new QueryCommand({
-              TableName: this.db.table,
-              IndexName: INDEXES.byState.name,
-              KeyConditionExpression: 'gsi2pk = :pk',
-              ExpressionAttributeValues: { ':pk': keys.statePk(orgId, state) },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          items.push(...(result.Items ?? []));
-          startKey = result.LastEvaluatedKey;
-        } while (startKey);
-        return items;
-      }),
-    );
-    return lists
-      .flat()
-      .map(toStoredEvent)
-      .sort((a, b) => (a.eventId < b.eventId ? 1 : -1));
   }
 
   /** The live event an idempotency key or external pair names, if any (stale records freed). */
@@ -182,65 +140,6 @@ export class DynamoEventStore extends DynamoTargetStore implements EventStore {
     for (const key of [records.key, records.pair]) {
       if (key) await freeRecord(this.db, key, event.eventId);
     }
-  }
-
-  async listHistory(
-    orgId: string,
-    options: { states?: EventState[]; pageSize: number; beforeEventId?: string },
-  ): Promise<{ events: StoredEvent[]; more: boolean }> {
-    const before = options.beforeEventId;
-    const cursor = (index: 'history' | 'byState', pk: string): ShardCursor<StoredEvent> => {
-      const { name, pk: pkAttr, sk: skAttr } = INDEXES[index];
-      let startKey: Record<string, unknown> | undefined;
-      return {
-        fetch: async (limit) => {
-          const result = await this.db.doc.send(
-            new QueryCommand({
-              TableName: this.db.table,
-              IndexName: name,
-              KeyConditionExpression: before
-                ? `${pkAttr} = :pk AND ${skAttr} < :before`
-                : `${pkAttr} = :pk`,
-              ExpressionAttributeValues: { ':pk': pk, ...(before ? { ':before': before } : {}) },
-              ScanIndexForward: false,
-              ExclusiveStartKey: startKey,
-              Limit: limit,
-            }),
-          );
-          startKey = result.LastEvaluatedKey;
-          return { items: (result.Items ?? []).map(toStoredEvent), done: !startKey };
-        },
-      };
-    };
-    const cursors = options.states?.length
-      ? options.states.map((state) => cursor('byState', keys.statePk(orgId, state)))
-      : [cursor('history', keys.historyPk(orgId))];
-    const page = await mergeOrdered(cursors, options.pageSize, (event) => event.eventId, 'desc');
-    return { events: page.items, more: !page.exhausted };
-  }
-
-  async listLiveEverywhere(): Promise<StoredEvent[]> {
-    const shards = await Promise.all(
-      Array.from({ length: LIVE_SHARDS }, async (_, shard) => {
-        const items: Record<string, unknown>[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const result = await this.db.doc.send(
-            new QueryCommand({
-              TableName: this.db.table,
-              IndexName: INDEXES.live.name,
-              KeyConditionExpression: 'gsi3pk = :pk',
-              ExpressionAttributeValues: { ':pk': `LIVE#${shard}` },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          items.push(...(result.Items ?? []));
-          startKey = result.LastEvaluatedKey;
-        } while (startKey);
-        return items;
-      }),
-    );
-    return shards.flat().map(toStoredEvent);
   }
 
   async patchEvent(orgId: string, eventId: string, patch: EventPatch): Promise<StoredEvent> {

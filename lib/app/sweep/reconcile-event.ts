@@ -8,10 +8,11 @@ import type { StoredEvent } from '../../ports/event-store';
 import { recordAudit } from '../audit';
 import type { Deps } from '../deps';
 import { finishEnding } from '../end-event';
+import { startWorkflow } from '../start-event';
+import { wakeWorkflow } from '../stop-event';
 import { withLease } from '../workflow/lease';
 import { checkWave } from '../workflow/wave-check';
 import { reconcileDrift } from './drift';
-import { startWorkflow, wakeAfter } from './workflow-control';
 
 const CLAIMING_GRACE_MS = 2 * 60 * 1000;
 /** The workflow gets this long past the deadline before the sweep enforces it. */
@@ -87,7 +88,7 @@ async function enforceDeadline(deps: Deps, event: StoredEvent, now: number): Pro
         enforcedBy: 'sweep',
       },
     );
-    await wakeAfter(deps, restoring);
+    await wakeWorkflow(deps, restoring);
     return true;
   } catch (error) {
     if (!(error instanceof StateRaceLostError)) throw error;

@@ -1,4 +1,0 @@
-// Starting and waking workflows from the sweep.
-
-export { startWorkflow } from '../start-event';
-export { wakeWorkflow as wakeAfter } from '../stop-event';
