@@ -15,6 +15,7 @@ export type MetricName =
   | 'AuditWriteFailed'
   | 'ActiveEvents'
   | 'HeartbeatAgeSeconds'
+  | 'ShedKw'
   | 'TelemetrySamplesWritten'
   | 'TelemetrySamplesRejected'
   | 'EventsStarted'

@@ -18,6 +18,8 @@ export interface DriftOutcome {
   drifted: number;
   reconfirmed: number;
   failed: number;
+  /** Baseline power of the miners confirmed dark: the load this event is shedding now. */
+  shedKw: number;
 }
 
 function fresh(miner: Miner | undefined, nowMs: number) {
@@ -34,7 +36,7 @@ export async function reconcileDrift(
   const watched = states.filter(
     (t) => t.phase === 'curtail' && ['confirmed', 'drifted'].includes(t.state),
   );
-  if (watched.length === 0) return { drifted: 0, reconfirmed: 0, failed: 0 };
+  if (watched.length === 0) return { drifted: 0, reconfirmed: 0, failed: 0, shedKw: 0 };
   const ids = watched.map((t) => t.minerId);
   const [targets, miners] = await Promise.all([
     deps.events.getTargets(event.orgId, event.eventId, ids),
@@ -93,7 +95,11 @@ export async function reconcileDrift(
   }
   await deps.events.updateTargets(event.orgId, event.eventId, updates);
   const drifted = await redispatch(deps, event, resend, settings);
-  return { drifted, reconfirmed, failed };
+  const resent = new Set(resend.map(({ target }) => target.minerId));
+  const shedW = targets
+    .filter((t) => t.state === 'confirmed' && !resent.has(t.minerId))
+    .reduce((sum, t) => sum + (t.baselinePowerW ?? 0), 0);
+  return { drifted, reconfirmed, failed, shedKw: Math.round(shedW) / 1000 };
 }
 
 /** Records each re-send on its target first, then publishes only what was recorded. */

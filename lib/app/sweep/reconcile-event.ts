@@ -26,7 +26,11 @@ export type EventAction =
   | 'checked'
   | 'busy';
 
-export async function reconcileEvent(deps: Deps, event: StoredEvent): Promise<EventAction> {
+export async function reconcileEvent(
+  deps: Deps,
+  event: StoredEvent,
+  shed: { kw: number } = { kw: 0 },
+): Promise<EventAction> {
   const now = deps.clock.now().getTime();
   if (event.state === 'claiming') {
     if (now - Date.parse(event.createdAt) <= CLAIMING_GRACE_MS) return 'busy';
@@ -55,6 +59,7 @@ export async function reconcileEvent(deps: Deps, event: StoredEvent): Promise<Ev
     await ageOpenWaves(deps, event, settings);
     if (event.state === 'active') {
       const drift = await reconcileDrift(deps, event, settings);
+      shed.kw += drift.shedKw;
       if (drift.drifted + drift.failed > 0) {
         deps.logger.info('drift repaired', { eventId: event.eventId, ...drift });
       }

@@ -47,12 +47,13 @@ export async function runSweep(deps: Deps, options: { budgetMs: number }): Promi
   // Oldest first, so a backlog is worked off in order; each event gets an equal share of
   // what is left, so one slow event cannot starve the rest.
   events.sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
+  const shed = { kw: 0 };
   for (const [index, event] of events.entries()) {
     const left = deadline - Date.now();
     if (left <= 0) break;
     const slice = Math.max(250, Math.floor(left / (events.length - index)));
     try {
-      const action = await within(reconcileEvent(deps, event), slice);
+      const action = await within(reconcileEvent(deps, event, shed), slice);
       outcome.actions[action] = (outcome.actions[action] ?? 0) + 1;
     } catch (error) {
       const timedOut = error instanceof SliceTimeout;
@@ -72,6 +73,8 @@ export async function runSweep(deps: Deps, options: { budgetMs: number }): Promi
   outcome.durationMs = deps.clock.now().getTime() - started.getTime();
   deps.metrics.milliseconds('ReconcilerTickDuration', outcome.durationMs);
   deps.metrics.count('ActiveEvents', outcome.liveEvents);
+  // Every organization together: per-tenant figures belong in logs, not in dimensions.
+  deps.metrics.count('ShedKw', shed.kw);
   try {
     await deps.heartbeat.record({
       tickAt: started.toISOString(),
