@@ -11,11 +11,16 @@ import { runSweep } from '../../lib/app/sweep/sweep';
 const RESERVE_MS = 10_000;
 const MAX_BUDGET_MS = 45_000;
 
-export const handler = middy(async (_event: unknown, context: Context) => {
-  const remaining = context.getRemainingTimeInMillis?.() ?? 60_000;
-  return runSweep(deps(), {
-    budgetMs: Math.max(1_000, Math.min(MAX_BUDGET_MS, remaining - RESERVE_MS)),
-  });
-})
+export const handler = middy(
+  async (event: { detail?: { resumeGraceMs?: unknown } }, context: Context) => {
+    const remaining = context.getRemainingTimeInMillis?.() ?? 60_000;
+    const grace = event?.detail?.resumeGraceMs;
+    return runSweep(deps(), {
+      budgetMs: Math.max(1_000, Math.min(MAX_BUDGET_MS, remaining - RESERVE_MS)),
+      // The embedded stack's first run after boot knows nothing is running yet.
+      ...(typeof grace === 'number' && grace >= 0 ? { resumeGraceMs: grace } : {}),
+    });
+  },
+)
   .after(() => flushMetrics())
   .onError(() => flushMetrics());

@@ -49,7 +49,9 @@ export async function startDynamoLocal(options: { port?: number; dataDir?: strin
       '-port',
       String(port),
     ],
-    { cwd, stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group: a Ctrl-C in the terminal reaches the stack, which then stops the
+    // JVM in order, instead of killing the database under requests still in flight.
+    { cwd, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   let stderr = '';
   child.stderr?.on('data', (data: Buffer) => {

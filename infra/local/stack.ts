@@ -57,7 +57,8 @@ export interface Stack {
   workflow: LocalWorkflowEngine;
   simulator: Simulator | undefined;
   token(role: 'viewer' | 'operator' | 'admin', orgId?: string): Promise<string>;
-  sweep(): Promise<void>;
+  /** Runs the scheduled functions once (detail as an EventBridge event would carry it). */
+  sweep(detail?: Record<string, unknown>): Promise<void>;
   drainTelemetry(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -186,20 +187,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
     // Each timer tick runs the scheduled functions as EventBridge would, one run at a time.
     let running: Promise<void> = Promise.resolve();
-    const sweep = () => {
+    const sweep = (detail: Record<string, unknown> = {}) => {
       running = running.then(async () => {
         for (const run of scheduled) {
-          await run(
-            { source: 'aws.events', 'detail-type': 'Scheduled Event' },
-            scheduledContext(),
-          ).catch((error: unknown) =>
+          const event = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail };
+          await run(event, scheduledContext()).catch((error: unknown) =>
             core.logger.error('scheduled run failed', { error: String(error) }),
           );
         }
       });
       return running;
     };
-    await sweep();
+    // Nothing runs before boot, so every live event without a running execution resumes now.
+    await sweep({ resumeGraceMs: 0 });
     if (options.sweepIntervalMs) {
       const timer = setInterval(() => void sweep(), options.sweepIntervalMs);
       stoppers.push(async () => {

@@ -6,6 +6,8 @@ import { TELEMETRY_TOPIC_FILTER } from '../manifest';
 
 type Ingest = (event: Record<string, unknown>) => Promise<unknown>;
 
+const CONCURRENCY = 4;
+
 export async function startTelemetryBridge(
   mqttUrl: string,
   ingest: Ingest,
@@ -17,10 +19,15 @@ export async function startTelemetryBridge(
     reconnectPeriod: 500,
     clean: false,
   });
-  // Messages are handled one at a time per bridge, as an IoT rule's Lambda would see them.
-  let queue = Promise.resolve();
-  client.on('message', (topic, payload) => {
-    queue = queue.then(async () => {
+  // Several messages at once, as an IoT rule invokes Lambda concurrently; each message is one
+  // invocation.
+  const inFlight = new Set<Promise<void>>();
+  const waiting: (() => void)[] = [];
+  let stopped = false;
+  const handle = async (topic: string, payload: Buffer) => {
+    while (inFlight.size >= CONCURRENCY) await new Promise<void>((r) => waiting.push(r));
+    if (stopped) return;
+    const run = (async () => {
       try {
         const body = JSON.parse(payload.toString('utf8')) as unknown;
         const event = typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {};
@@ -28,15 +35,30 @@ export async function startTelemetryBridge(
       } catch (error) {
         onError(error);
       }
-    });
+    })();
+    inFlight.add(run);
+    await run;
+    inFlight.delete(run);
+    waiting.shift()?.();
+  };
+  const accepted: Promise<void>[] = [];
+  client.on('message', (topic, payload) => {
+    const handled = handle(topic, payload);
+    accepted.push(handled);
+    void handled.finally(() => accepted.splice(accepted.indexOf(handled), 1));
   });
   await client.subscribeAsync(TELEMETRY_TOPIC_FILTER, { qos: 1 });
   return {
     /** Resolves once every message received so far has been stored. */
-    drain: () => queue,
+    drain: async () => {
+      await Promise.allSettled([...accepted]);
+    },
+    /** Stops taking messages; a backlog is dropped (telemetry is resent every interval). */
     stop: async () => {
-      await queue;
+      stopped = true;
+      for (const wake of waiting.splice(0)) wake();
       await client.endAsync(true);
+      await Promise.allSettled([...inFlight]);
     },
   };
 }

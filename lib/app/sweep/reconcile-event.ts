@@ -15,8 +15,12 @@ import { checkWave } from '../workflow/wave-check';
 import { reconcileDrift } from './drift';
 
 const CLAIMING_GRACE_MS = 2 * 60 * 1000;
+/** An event changed this recently may be starting its execution right now: leave it be. */
+export const RESUME_GRACE_MS = 15_000;
 /** The workflow gets this long past the deadline before the sweep enforces it. */
 const DEADLINE_GRACE_MS = 30_000;
+/** Beyond two confirm timeouts and this margin, a wave's workflow has stopped looking at it. */
+const STALL_MARGIN_SEC = 30;
 
 export type EventAction =
   | 'rolled_back'
@@ -30,6 +34,7 @@ export async function reconcileEvent(
   deps: Deps,
   event: StoredEvent,
   shed: { kw: number } = { kw: 0 },
+  resumeGraceMs = RESUME_GRACE_MS,
 ): Promise<EventAction> {
   const now = deps.clock.now().getTime();
   if (event.state === 'claiming') {
@@ -42,6 +47,7 @@ export async function reconcileEvent(
     return 'ending_finished';
   }
   if (!event.executionName || !(await deps.workflow.isRunning(event.executionName))) {
+    if (now - Date.parse(event.updatedAt) < resumeGraceMs) return 'busy';
     await startWorkflow(deps, event, `r${randomUUID().slice(0, 8)}`);
     deps.logger.warn('workflow resumed by the sweep', {
       orgId: event.orgId,
@@ -122,7 +128,14 @@ async function ageOpenWaves(
       ? deps.events.getWaves(event.orgId, event.eventId, 'restore', restore)
       : [],
   ]);
+  const nowMs = deps.clock.now().getTime();
   for (const wave of [...curtailWaves, ...restoreWaves]) {
-    if (!wave.settledAt) await checkWave(deps, event, wave, settings);
+    const timeoutSec =
+      wave.phase === 'curtail'
+        ? settings.curtailConfirmTimeoutSec
+        : settings.restoreConfirmTimeoutSec;
+    const stalled =
+      nowMs - Date.parse(wave.lastSentAt) > (2 * timeoutSec + STALL_MARGIN_SEC) * 1000;
+    if (!wave.settledAt && stalled) await checkWave(deps, event, wave, settings);
   }
 }

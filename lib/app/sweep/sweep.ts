@@ -24,7 +24,10 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function runSweep(deps: Deps, options: { budgetMs: number }): Promise<SweepOutcome> {
+export async function runSweep(
+  deps: Deps,
+  options: { budgetMs: number; resumeGraceMs?: number },
+): Promise<SweepOutcome> {
   const started = deps.clock.now();
   const deadline = Date.now() + options.budgetMs;
   const outcome: SweepOutcome = {
@@ -53,7 +56,7 @@ export async function runSweep(deps: Deps, options: { budgetMs: number }): Promi
     if (left <= 0) break;
     const slice = Math.max(250, Math.floor(left / (events.length - index)));
     try {
-      const action = await within(reconcileEvent(deps, event, shed), slice);
+      const action = await within(reconcileEvent(deps, event, shed, options.resumeGraceMs), slice);
       outcome.actions[action] = (outcome.actions[action] ?? 0) + 1;
     } catch (error) {
       const timedOut = error instanceof SliceTimeout;
