@@ -9,6 +9,7 @@ const PUBLISH_TIMEOUT_MS = 5_000;
 
 export class MqttCommandPublisher implements CommandPublisher {
   private client: MqttClient | undefined;
+  private connecting: Promise<void> | undefined;
 
   constructor(private readonly url: string) {}
 
@@ -27,7 +28,15 @@ export class MqttCommandPublisher implements CommandPublisher {
     const client = this.connection();
     const sent = new Set<string>();
     const failed = new Map<string, string>();
-    if (!client.connected) await waitConnected(client, PUBLISH_TIMEOUT_MS).catch(() => undefined);
+    // Concurrent publishes share one wait for the connection.
+    if (!client.connected) {
+      this.connecting ??= waitConnected(client, PUBLISH_TIMEOUT_MS)
+        .catch(() => undefined)
+        .finally(() => {
+          this.connecting = undefined;
+        });
+      await this.connecting;
+    }
     if (!client.connected) {
       for (const command of commands) failed.set(command.commandId, 'broker unavailable');
       return { sent, failed };

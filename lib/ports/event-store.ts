@@ -117,6 +117,8 @@ export interface EventStore {
   releaseClaims(orgId: string, eventId: string, minerIds: string[]): Promise<number>;
   /** Records a wave; false when it was already recorded (a repeated step). */
   putWave(orgId: string, eventId: string, wave: WaveRecord): Promise<boolean>;
+  /** Records several waves at once; per wave, false when it was already recorded. */
+  putWaves(orgId: string, eventId: string, waves: WaveRecord[]): Promise<boolean[]>;
   getWaves(
     orgId: string,
     eventId: string,

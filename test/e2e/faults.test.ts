@@ -100,7 +100,9 @@ describe('a miner that never comes back', () => {
       { what: 'completion with a restore failure', timeoutMs: 45_000 },
     );
     expect(done.rollup).toMatchObject({ resolved: 3, restoreFailed: 1, total: 4 });
-    const restores = stack.simulator?.commands().filter((c) => c.minerId === 'g-0002' && c.action === 'restore');
+    const restores = stack.simulator
+      ?.commands()
+      .filter((c) => c.minerId === 'g-0002' && c.action === 'restore');
     // One send and one retry (restoreMaxRetries = 1), then the budget is spent.
     expect(new Set(restores?.map((c) => c.commandId))).toHaveProperty('size', 2);
     const miner = (await stack.deps.fleet.getMiners(stack.orgId, ['g-0002'])).get('g-0002');

@@ -131,6 +131,35 @@ export class DynamoTargetStore {
     }
   }
 
+  async putWaves(orgId: string, eventId: string, waves: WaveRecord[]): Promise<boolean[]> {
+    const results: boolean[] = [];
+    for (const batch of chunk(waves, 100)) {
+      try {
+        await this.db.doc.send(
+          new TransactWriteCommand({
+            TransactItems: batch.map((wave) => ({
+              Put: {
+                TableName: this.db.table,
+                Item: {
+                  ...keys.wave(orgId, eventId, wave.phase, wave.wave),
+                  kind: 'wave',
+                  ...wave,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            })),
+          }),
+        );
+        results.push(...batch.map(() => true));
+      } catch (error) {
+        if (!isTransactionCanceled(error)) throw error;
+        // Some were recorded by an interrupted step: sort them out one by one.
+        for (const wave of batch) results.push(await this.putWave(orgId, eventId, wave));
+      }
+    }
+    return results;
+  }
+
   async getWaves(orgId: string, eventId: string, phase: TargetPhase, waves: number[]) {
     const items = await this.batchGet(waves.map((wave) => keys.wave(orgId, eventId, phase, wave)));
     return items.map(toWave).sort((a, b) => a.wave - b.wave);

@@ -2,6 +2,7 @@
 // and once every target is settled move the event to active (or straight to restoring when
 // nothing could be confirmed). Runs under the event's publish lease.
 
+import type { Progress } from '../../domain/event';
 import { curtailWaveCount, curtailWaveRange } from '../../domain/waves';
 import type { StoredEvent } from '../../ports/event-store';
 import { recordAudit } from '../audit';
@@ -38,23 +39,36 @@ async function advance(deps: Deps, event: StoredEvent, owner: string): Promise<A
     firstOpen < 0 ? progress.curtailWavesSent : (waves[firstOpen]?.wave ?? 0);
 
   const interval = event.curtailBatchIntervalSec * 1000;
-  while (progress.curtailWavesSent < total) {
-    const now = deps.clock.now();
-    const last = progress.lastCurtailWaveAt ? Date.parse(progress.lastCurtailWaveAt) : 0;
-    if (interval > 0 && now.getTime() - last < interval) break;
-    // Renewing the lease re-checks that the event is still pending before every wave.
-    if (!(await deps.events.acquireLease(event.orgId, event.eventId, owner, 60_000, ['pending']))) {
-      break;
-    }
-    await sendCurtailWave(
-      deps,
-      event,
-      progress.curtailWavesSent,
-      settings.curtailConfirmTimeoutSec,
+  const now = deps.clock.now();
+  const lastSent = progress.lastCurtailWaveAt ? Date.parse(progress.lastCurtailWaveAt) : 0;
+  const due =
+    interval > 0 && now.getTime() - lastSent < interval ? [] : dueWaves(progress, total, interval);
+  if (due.length > 0) {
+    // One plan read for every wave of this step; the lease held since the step began keeps
+    // Stop and admin endings out until these commands are out.
+    const first = curtailWaveRange(event, due[0] ?? 0).from;
+    const ids = await deps.events.planSlice(
+      event.orgId,
+      event.eventId,
+      first,
+      curtailWaveRange(event, due.at(-1) ?? 0).to,
     );
-    progress.curtailWavesSent += 1;
-    progress.lastCurtailWaveAt = now.toISOString();
-    if (interval > 0) break;
+    // Every wave is recorded (one transaction per 100 waves) before any of its commands go
+    // out; all publishes finish before the step lets go of the lease.
+    const attempts = await recordCurtailWaves(deps, event, due);
+    const publishing = due.map((wave, index) => {
+      const range = curtailWaveRange(event, wave);
+      return publishWave(deps, event.orgId, event.eventId, {
+        phase: 'curtail',
+        wave,
+        attempt: attempts[index] ?? 1,
+        minerIds: ids.slice(range.from - first, range.to - first),
+        ttlSec: settings.curtailConfirmTimeoutSec * 2,
+      });
+    });
+    progress.curtailWavesSent = (due.at(-1) ?? progress.curtailWavesSent - 1) + 1;
+    progress.lastCurtailWaveAt = deps.clock.now().toISOString();
+    await Promise.all(publishing);
   }
   await deps.events.setProgress(event.orgId, event.eventId, progress, owner);
 
@@ -62,37 +76,39 @@ async function advance(deps: Deps, event: StoredEvent, owner: string): Promise<A
     return { kind: 'settled' };
   }
   if (progress.curtailOpenWave < progress.curtailWavesSent) {
-    return { kind: 'wait', waitSeconds: POLL_SECONDS };
+    // Every poll re-reads the open waves; a large event polls less often.
+    const openTargets =
+      (progress.curtailWavesSent - progress.curtailOpenWave) * event.curtailBatchSize;
+    return { kind: 'wait', waitSeconds: Math.min(3, POLL_SECONDS + openTargets / 5_000) };
   }
   const last = progress.lastCurtailWaveAt ? Date.parse(progress.lastCurtailWaveAt) : 0;
   const dueIn = (last + interval - deps.clock.now().getTime()) / 1000;
   return { kind: 'wait', waitSeconds: Math.max(POLL_SECONDS, dueIn) };
 }
 
-async function sendCurtailWave(deps: Deps, event: StoredEvent, wave: number, timeoutSec: number) {
-  const range = curtailWaveRange(event, wave);
+/** Without an interval every remaining wave goes out now; with one, the next wave only. */
+function dueWaves(progress: Progress, total: number, interval: number): number[] {
+  const remaining = total - progress.curtailWavesSent;
+  const count = interval > 0 ? Math.min(1, remaining) : remaining;
+  return Array.from({ length: Math.max(0, count) }, (_, i) => progress.curtailWavesSent + i);
+}
+
+/** Records the waves and returns the attempt to send for each; a repeated step re-sends. */
+async function recordCurtailWaves(deps: Deps, event: StoredEvent, waves: number[]) {
   const now = deps.clock.now().toISOString();
-  const recorded = {
+  const records = waves.map((wave) => ({
     phase: 'curtail' as const,
     wave,
-    ...range,
+    ...curtailWaveRange(event, wave),
     attempt: 1,
     firstSentAt: now,
     lastSentAt: now,
-  };
-  // A wave already recorded by an interrupted step is sent again with the same command ids.
-  const fresh = await deps.events.putWave(event.orgId, event.eventId, recorded);
-  const stored = fresh
-    ? recorded
-    : ((await deps.events.getWaves(event.orgId, event.eventId, 'curtail', [wave]))[0] ?? recorded);
-  const minerIds = await deps.events.planSlice(event.orgId, event.eventId, range.from, range.to);
-  await publishWave(deps, event.orgId, event.eventId, {
-    phase: 'curtail',
-    wave,
-    attempt: stored.attempt,
-    minerIds,
-    ttlSec: timeoutSec * 2,
-  });
+  }));
+  const fresh = await deps.events.putWaves(event.orgId, event.eventId, records);
+  const repeated = waves.filter((_, index) => !fresh[index]);
+  const stored = await deps.events.getWaves(event.orgId, event.eventId, 'curtail', repeated);
+  const attemptOf = new Map(stored.map((wave) => [wave.wave, wave.attempt]));
+  return waves.map((wave) => attemptOf.get(wave) ?? 1);
 }
 
 /** Every target settled: active when at least one miner is confirmed dark. */
