@@ -222,8 +222,8 @@ describe('update, terminate, release and audit', () => {
     const update = (audit.body.rows as Json[]).find(
       (row) => row.type === 'curtailment_updated' && (row.details as Json).reason,
     );
-    expect((update?.details as Json).fields).toEqual(['reason', 'restoreBatchIntervalSec']);
-    expect((update?.actor as Json).type).toBe('user');
+    expect(update?.details).toMatchObject({ fields: ['reason', 'restoreBatchIntervalSec'] });
+    expect(update?.actor).toMatchObject({ type: 'user' });
   });
 
   it('refuses to terminate an active event, terminates a restoring one once', async () => {

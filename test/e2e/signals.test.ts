@@ -94,7 +94,7 @@ describe('signed signals', () => {
     expect(stale.status).toBe(401);
     const wrongSecret = await send(
       sourceId,
-      'whsec_' + Buffer.alloc(32, 1).toString('base64'),
+      `whsec_${Buffer.alloc(32, 1).toString('base64')}`,
       body,
     );
     expect(wrongSecret.status).toBe(401);

@@ -100,7 +100,8 @@ describe('event workflow ASL', () => {
   }, 120_000);
 
   it('binds local handlers by function ARN', () => {
-    expect(substitute('${RouteFunctionArn}', ['RouteFunctionArn'])).toBe(
+    const placeholder = ['$', '{RouteFunctionArn}'].join('');
+    expect(substitute(placeholder, ['RouteFunctionArn'])).toBe(
       localFunctionArn('RouteFunctionArn'),
     );
   });
