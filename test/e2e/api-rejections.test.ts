@@ -509,12 +509,18 @@ describe('roles', () => {
           'curtailment_force_include_maintenance',
         ]),
       );
-      // An unbounded event has no max duration to change.
+      // Bounding an unbounded event is an admin's decision.
+      const byOperator = await call('PATCH', `/v1/events/${eventId}`, {
+        role: 'operator',
+        body: { maxDurationSeconds: 600 },
+      });
+      expectProblem(byOperator, 403, 'permission_denied', 'admin_required');
       const patch = await call('PATCH', `/v1/events/${eventId}`, {
         role: 'admin',
         body: { maxDurationSeconds: 600 },
       });
-      expectProblem(patch, 400, 'invalid_argument', 'event_unbounded');
+      expect(patch.status).toBe(200);
+      expect(patch.body.event).toMatchObject({ allowUnbounded: false, maxDurationSeconds: 600 });
       const longer = await startEvent(
         {
           scope: { type: 'miners', minerIds: ['m-0014'] },
