@@ -15,6 +15,7 @@ import { defineLifecycleFigures, runLifecycle } from './lifecycle';
 import { machineInfo } from './machine';
 import { log } from './measure';
 import { benchPreview, benchSelector } from './preview';
+import { measureSignals } from './signal-latency';
 import { Figures, table } from './stats';
 import { CommandWatcher } from './watcher';
 
@@ -91,6 +92,23 @@ async function eventPhase(figures: Figures, stack: Stack, db: Dynamo, runs: numb
   }
 }
 
+/** After the event runs: the signals' events claim miners the event runs would need. */
+async function signalPhase(figures: Figures, stack: Stack, runs: number) {
+  figures.define('signal.first', 'signal on a 10k fleet: answer time', 'ms');
+  figures.define('signal.burst', 'signal: 50 duplicates at once, median answer', 'ms');
+  figures.define('signal.burstMax', 'signal: 50 duplicates at once, slowest answer', 'ms');
+  for (let run = 1; run <= runs; run++) {
+    log(`signal run ${run} of ${runs}`);
+    const measured = await measureSignals(stack);
+    log(
+      `  first ${measured.firstStatus} in ${measured.firstMs.toFixed(0)} ms; burst ${measured.burstStatuses.join('/')}`,
+    );
+    figures.add('signal.first', measured.firstMs);
+    figures.add('signal.burst', measured.burstMedianMs);
+    figures.add('signal.burstMax', measured.burstMaxMs);
+  }
+}
+
 const options = parseArgs(process.argv.slice(2));
 const machine = machineInfo();
 const benchDir = join(ROOT, '.local', 'bench');
@@ -120,6 +138,7 @@ try {
   await benchPreview(figures, stack, 'bench-p10k', '10k', options.runs);
   if (!options.quick) await benchPreview(figures, stack, 'bench-p100k', '100k', options.runs);
   await eventPhase(figures, stack, db, options.runs);
+  await signalPhase(figures, stack, options.runs);
 } finally {
   await stack?.stop();
   await dynamo.stop();

@@ -171,6 +171,7 @@ function newEvent(
     ...(request.externalReference ? { externalReference: request.externalReference } : {}),
     ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
     targetCount: selected,
+    plannedCount: selected,
     decision: {
       candidateMinPowerW: plan.candidateMinPowerW,
       selectedCount: selected,

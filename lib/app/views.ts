@@ -26,6 +26,7 @@ const INTERNAL_FIELDS = new Set([
   'rev',
   'decision',
   'targetCount',
+  'plannedCount',
   'wakeToken',
   'lease',
   'executionName',

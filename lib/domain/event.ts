@@ -127,7 +127,10 @@ export interface CurtailmentEvent {
   externalSource?: string;
   externalReference?: string;
   idempotencyKey?: string;
+  /** Every target, including miners admitted while the event was held. */
   targetCount: number;
+  /** Targets selected at start (absent on events started before admission existed). */
+  plannedCount?: number;
   decision: DecisionSummary;
   progress: Progress;
   /** An admin ending in progress: recorded before any target moves, so a retry finishes it. */

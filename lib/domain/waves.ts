@@ -16,28 +16,33 @@ export interface WaveRange {
   to: number;
 }
 
-export function curtailWaveCount(
-  event: Pick<CurtailmentEvent, 'targetCount' | 'curtailBatchSize'>,
-) {
-  return Math.ceil(event.targetCount / Math.max(1, event.curtailBatchSize));
+type Sized = Pick<CurtailmentEvent, 'targetCount' | 'plannedCount' | 'curtailBatchSize'>;
+
+/** Targets chosen at start: curtail waves cover these; admitted miners come after them. */
+export function plannedCount(event: Sized): number {
+  return event.plannedCount ?? event.targetCount;
 }
 
-export function curtailWaveRange(
-  event: Pick<CurtailmentEvent, 'targetCount' | 'curtailBatchSize'>,
-  wave: number,
-): WaveRange {
+export function curtailWaveCount(event: Sized) {
+  return Math.ceil(plannedCount(event) / Math.max(1, event.curtailBatchSize));
+}
+
+export function curtailWaveRange(event: Sized, wave: number): WaveRange {
   const size = Math.max(1, event.curtailBatchSize);
-  return { from: wave * size, to: Math.min(event.targetCount, (wave + 1) * size) };
+  return { from: wave * size, to: Math.min(plannedCount(event), (wave + 1) * size) };
 }
 
-/** Targets whose curtail wave went out: only these need a restore command. */
-export function curtailedScope(
-  event: Pick<CurtailmentEvent, 'targetCount' | 'curtailBatchSize' | 'progress'>,
-) {
-  return Math.min(
-    event.targetCount,
+/**
+ * Targets that may need a restore command, from the start of the selection order: those whose
+ * curtail wave went out, plus, once every wave went out, the miners admitted since.
+ */
+export function curtailedScope(event: Sized & Pick<CurtailmentEvent, 'progress'>) {
+  const planned = plannedCount(event);
+  const sent = Math.min(
+    planned,
     event.progress.curtailWavesSent * Math.max(1, event.curtailBatchSize),
   );
+  return sent >= planned ? event.targetCount : sent;
 }
 
 export function restoreWaveCount(scope: number, batchSize: number): number {

@@ -61,6 +61,21 @@ export interface WaveRecord {
 }
 
 export interface EventStore {
+  /**
+   * Admission into a held event: reserves `count` positions after the current targets (only
+   * for the holder of the publish lease), returning the first one, or undefined on a lost race.
+   */
+  reserveTargets(
+    orgId: string,
+    eventId: string,
+    count: number,
+    expectTargetCount: number,
+    leaseOwner: string,
+  ): Promise<number | undefined>;
+  /** Claims the miners and writes their targets at the reserved positions (all or none). */
+  admitTargets(event: CurtailmentEvent, targets: Target[]): Promise<boolean>;
+  /** Extends the selection order; an empty id marks a position whose admission failed. */
+  appendPlan(orgId: string, eventId: string, fromSeq: number, minerIds: string[]): Promise<void>;
   /** Writes the event in `claiming`, its plan, its targets and the miner claims. */
   createEvent(input: NewEvent): Promise<void>;
   /** Removes everything a failed start wrote (claims first, the event last). */

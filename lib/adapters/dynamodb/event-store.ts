@@ -8,12 +8,13 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { StateRaceLostError } from '../../domain/errors';
+import { AlreadyExistsError, StateRaceLostError } from '../../domain/errors';
 import {
   type CurtailmentEvent,
   type EventState,
   isTerminal,
   type Progress,
+  type Target,
 } from '../../domain/event';
 import type { Skipped } from '../../domain/plan';
 import type { EventPatch, EventStore, NewEvent, StoredEvent } from '../../ports/event-store';
@@ -51,6 +52,81 @@ export class DynamoEventStore extends DynamoEventQueries implements EventStore {
     );
 
     await claimMiners(this.db, event, targets);
+  }
+
+  async reserveTargets(
+    orgId: string,
+    eventId: string,
+    count: number,
+    expectTargetCount: number,
+    leaseOwner: string,
+  ): Promise<number | undefined> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.table,
+          Key: keys.event(orgId, eventId),
+          ConditionExpression:
+            'targetCount = :n AND #state = :active AND lease.#owner = :owner AND ' +
+            'attribute_not_exists(terminating)',
+          UpdateExpression: 'SET targetCount = targetCount + :k',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':n': expectTargetCount,
+            ':k': count,
+            ':active': 'active',
+            ':owner': leaseOwner,
+          },
+        }),
+      );
+      return expectTargetCount;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async admitTargets(event: CurtailmentEvent, targets: Target[]): Promise<boolean> {
+    try {
+      await claimMiners(this.db, event, targets);
+      return true;
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) return false;
+      throw error;
+    }
+  }
+
+  async appendPlan(orgId: string, eventId: string, fromSeq: number, minerIds: string[]) {
+    let seq = fromSeq;
+    while (seq < fromSeq + minerIds.length) {
+      const chunkIndex = Math.floor(seq / PLAN_CHUNK);
+      const offset = seq - chunkIndex * PLAN_CHUNK;
+      const take = Math.min(PLAN_CHUNK - offset, fromSeq + minerIds.length - seq);
+      const ids = minerIds.slice(seq - fromSeq, seq - fromSeq + take);
+      try {
+        await this.db.doc.send(
+          new UpdateCommand({
+            TableName: this.db.table,
+            Key: keys.planChunk(orgId, eventId, chunkIndex),
+            // Positions are the selection order: an append lands exactly after what is there.
+            ConditionExpression:
+              offset === 0 ? 'attribute_not_exists(pk)' : 'size(minerIds) = :offset',
+            UpdateExpression:
+              'SET minerIds = list_append(if_not_exists(minerIds, :empty), :ids), kind = :kind',
+            ExpressionAttributeValues: {
+              ':ids': ids,
+              ':empty': [],
+              ':kind': 'plan',
+              ...(offset === 0 ? {} : { ':offset': offset }),
+            },
+          }),
+        );
+      } catch (error) {
+        // Already appended by an earlier, interrupted attempt.
+        if (!isConditionFailure(error)) throw error;
+      }
+      seq += take;
+    }
   }
 
   async rollbackEvent(orgId: string, eventId: string): Promise<void> {

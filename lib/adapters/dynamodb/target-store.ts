@@ -33,7 +33,8 @@ export class DynamoTargetStore {
     const items = await this.batchGet(chunkKeys);
     items.sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
     const ids = items.flatMap((item) => item.minerIds as string[]);
-    return ids.slice(from - first * PLAN_CHUNK, to - first * PLAN_CHUNK);
+    // An empty id marks an admission that failed: no target stands at that position.
+    return ids.slice(from - first * PLAN_CHUNK, to - first * PLAN_CHUNK).filter(Boolean);
   }
 
   async getTargets(orgId: string, eventId: string, minerIds: string[]) {

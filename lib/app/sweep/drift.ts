@@ -33,8 +33,9 @@ export async function reconcileDrift(
   settings: OrgSettings,
 ): Promise<DriftOutcome> {
   const states = await deps.events.targetStates(event.orgId, event.eventId);
+  // Dispatched targets here are admitted miners, sent one by one rather than in a wave.
   const watched = states.filter(
-    (t) => t.phase === 'curtail' && ['confirmed', 'drifted'].includes(t.state),
+    (t) => t.phase === 'curtail' && ['confirmed', 'drifted', 'dispatched'].includes(t.state),
   );
   if (watched.length === 0) return { drifted: 0, reconfirmed: 0, failed: 0, shedKw: 0 };
   const ids = watched.map((t) => t.minerId);
@@ -66,7 +67,7 @@ export async function reconcileDrift(
         minerId: target.minerId,
         expect: {
           phase: 'curtail',
-          state: 'drifted',
+          state: target.state,
           ...(target.commandId ? { commandId: target.commandId } : {}),
         },
         set: {
@@ -83,11 +84,11 @@ export async function reconcileDrift(
         failed++;
         updates.push({
           minerId: target.minerId,
-          expect: { phase: 'curtail', state: 'drifted' },
+          expect: { phase: 'curtail', state: target.state },
           set: {
             state: 'curtail_failed',
             curtailFailed: true,
-            lastError: `running again and not curtailed after ${target.retryCount} attempts`,
+            lastError: `not curtailed after ${target.retryCount + 1} attempts`,
           },
         });
       }
@@ -122,7 +123,10 @@ async function redispatch(
         state: 'drifted',
         retryCount: attempt,
         lastDispatchedAt: sentAt,
-        lastError: 'running again while curtailed',
+        lastError:
+          target.state === 'confirmed'
+            ? 'running again while curtailed'
+            : 'no curtailment confirmed yet; sent again',
       },
     })),
   );

@@ -12,6 +12,7 @@ import { startWorkflow } from '../start-event';
 import { wakeWorkflow } from '../stop-event';
 import { withLease } from '../workflow/lease';
 import { checkWave } from '../workflow/wave-check';
+import { admitNewMiners } from './admit';
 import { reconcileDrift } from './drift';
 
 const CLAIMING_GRACE_MS = 2 * 60 * 1000;
@@ -60,11 +61,14 @@ export async function reconcileEvent(
 
   const states =
     event.state === 'restoring' ? ['restoring' as const] : [event.state as 'pending' | 'active'];
-  const outcome = await withLease(deps, event, states, async () => {
+  const outcome = await withLease(deps, event, states, async (owner) => {
     const settings = await deps.settings.get(event.orgId);
     await ageOpenWaves(deps, event, settings);
     if (event.state === 'active') {
       const drift = await reconcileDrift(deps, event, settings);
+      const admitted = await admitNewMiners(deps, event, settings, owner);
+      if (admitted > 0)
+        deps.logger.info('admitted into a held event', { eventId: event.eventId, admitted });
       shed.kw += drift.shedKw;
       if (drift.drifted + drift.failed > 0) {
         deps.logger.info('drift repaired', { eventId: event.eventId, ...drift });

@@ -4,7 +4,12 @@
 
 import type { Progress } from '../../domain/event';
 import { TARGET_TERMINAL } from '../../domain/event';
-import { curtailedScope, restoreWaveCount, restoreWaveRange } from '../../domain/waves';
+import {
+  curtailedScope,
+  plannedCount,
+  restoreWaveCount,
+  restoreWaveRange,
+} from '../../domain/waves';
 import type { StoredEvent } from '../../ports/event-store';
 import { recordAudit } from '../audit';
 import type { Deps } from '../deps';
@@ -103,8 +108,9 @@ async function restorable(deps: Deps, event: StoredEvent, from: number, to: numb
 
 /** Targets whose curtail wave never went out need no restore: they are released. */
 async function releaseUnsent(deps: Deps, event: StoredEvent, scope: number) {
-  if (scope >= event.targetCount) return;
-  const ids = await deps.events.planSlice(event.orgId, event.eventId, scope, event.targetCount);
+  const planned = plannedCount(event);
+  if (scope >= planned) return;
+  const ids = await deps.events.planSlice(event.orgId, event.eventId, scope, planned);
   const targets = await deps.events.getTargets(event.orgId, event.eventId, ids);
   await deps.events.updateTargets(
     event.orgId,
