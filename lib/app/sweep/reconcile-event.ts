@@ -3,11 +3,10 @@
 // Everything that publishes runs under the event's publish lease, like the workflow does.
 
 import { randomUUID } from 'node:crypto';
-import { StateRaceLostError } from '../../domain/errors';
 import type { StoredEvent } from '../../ports/event-store';
-import { recordAudit } from '../audit';
 import type { Deps } from '../deps';
 import { finishEnding } from '../end-event';
+import { holdDeadline, restoreAtDeadline } from '../max-duration';
 import { startWorkflow } from '../start-event';
 import { wakeWorkflow } from '../stop-event';
 import { withLease } from '../workflow/lease';
@@ -80,36 +79,11 @@ export async function reconcileEvent(
 
 /** The workflow normally moves a held event to restore at its deadline; this is the backstop. */
 async function enforceDeadline(deps: Deps, event: StoredEvent, now: number): Promise<boolean> {
-  if (event.allowUnbounded || event.maxDurationSeconds <= 0 || !event.startedAt) return false;
-  const deadline = Date.parse(event.startedAt) + event.maxDurationSeconds * 1000;
-  if (now < deadline + DEADLINE_GRACE_MS) return false;
-  try {
-    const restoring = await deps.events.patchEvent(event.orgId, event.eventId, {
-      expectStates: ['active'],
-      requireNoLease: true,
-      set: {
-        state: 'restoring',
-        restoreStartedAt: new Date(now).toISOString(),
-        endReason: 'max_duration',
-      },
-    });
-    await recordAudit(
-      deps,
-      restoring,
-      'curtailment_max_duration_reached',
-      { system: true },
-      {
-        maxDurationSeconds: event.maxDurationSeconds,
-        enforcedBy: 'sweep',
-      },
-    );
-    await wakeWorkflow(deps, restoring);
-    return true;
-  } catch (error) {
-    if (!(error instanceof StateRaceLostError)) throw error;
-    deps.metrics.count('StateRaceLost');
-    return false;
-  }
+  const deadline = holdDeadline(event);
+  if (deadline === undefined || now < deadline + DEADLINE_GRACE_MS) return false;
+  const restoring = await restoreAtDeadline(deps, event, now, 'sweep');
+  if (restoring) await wakeWorkflow(deps, restoring);
+  return restoring !== undefined;
 }
 
 /** Waves the workflow has in flight get their timeouts and retries even if it stalls. */

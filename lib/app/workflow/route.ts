@@ -2,11 +2,10 @@
 // execution (first, continued, or resumed after a loss) starts here, so the workflow always
 // acts on the persisted state rather than on what it carried.
 
-import { StateRaceLostError } from '../../domain/errors';
 import { isTerminal } from '../../domain/event';
 import type { StoredEvent } from '../../ports/event-store';
-import { recordAudit } from '../audit';
 import type { Deps } from '../deps';
+import { holdDeadline, restoreAtDeadline } from '../max-duration';
 import { result, type StepInput, type StepResult } from './step';
 
 const HOLD_LOOP_SECONDS = 86_400;
@@ -43,36 +42,10 @@ export async function route(deps: Deps, input: StepInput): Promise<StepResult> {
 }
 
 async function hold(deps: Deps, input: StepInput, event: StoredEvent, now: number) {
-  const bounded = !event.allowUnbounded && event.maxDurationSeconds > 0 && event.startedAt;
-  if (!bounded) return result(input, 'hold', event.rev, HOLD_LOOP_SECONDS);
-  const deadline = Date.parse(event.startedAt ?? '') + event.maxDurationSeconds * 1000;
+  const deadline = holdDeadline(event);
+  if (deadline === undefined) return result(input, 'hold', event.rev, HOLD_LOOP_SECONDS);
   if (deadline > now) return result(input, 'hold', event.rev, (deadline - now) / 1000);
-
-  try {
-    const restoring = await deps.events.patchEvent(event.orgId, event.eventId, {
-      expectStates: ['active'],
-      requireNoLease: true,
-      set: {
-        state: 'restoring',
-        restoreStartedAt: new Date(now).toISOString(),
-        endReason: 'max_duration',
-      },
-    });
-    await recordAudit(
-      deps,
-      restoring,
-      'curtailment_max_duration_reached',
-      { system: true },
-      {
-        maxDurationSeconds: event.maxDurationSeconds,
-        startedAt: event.startedAt,
-      },
-    );
-    return result(input, 'restore', restoring.rev);
-  } catch (error) {
-    if (!(error instanceof StateRaceLostError)) throw error;
-    deps.metrics.count('StateRaceLost');
-    // Someone else moved the event (or holds the lease): look again shortly.
-    return result(input, 'poll', event.rev, 1);
-  }
+  const restoring = await restoreAtDeadline(deps, event, now, 'workflow');
+  // Someone else moved the event (or holds the lease): look again shortly.
+  return restoring ? result(input, 'restore', restoring.rev) : result(input, 'poll', event.rev, 1);
 }
