@@ -16,7 +16,7 @@ export const handler = publicHandler(async (request) => {
     body: request.rawBody,
   });
   const signal = parseJson(signalBody, request.rawBody);
-  requireValue(signal);
+  requireValue(signal, request.deps.clock.now());
   const answer = await acceptSignal(request.deps, source.orgId, source.sourceId, signal);
   return { status: answer.applied ? 202 : 200, body: answer };
 });

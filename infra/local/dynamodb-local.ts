@@ -46,6 +46,9 @@ export async function startDynamoLocal(options: { port?: number; dataDir?: strin
       ...storage,
       '-sharedDb',
       '-disableTelemetry',
+      // It cannot be bound to loopback (no host option); at least refuse browsers elsewhere.
+      '-cors',
+      'http://127.0.0.1',
       '-port',
       String(port),
     ],

@@ -130,14 +130,18 @@ export async function finishEnding(deps: Deps, event: StoredEvent) {
   if (!intent) throw new Error('finishEnding needs a recorded intent');
   const states = await deps.events.targetStates(event.orgId, event.eventId);
   const open = states.filter((t) => !TARGET_TERMINAL.includes(t.state));
-  const updates: TargetUpdate[] = open.map((t) => ({
-    minerId: t.minerId,
-    expect: { phase: t.phase, state: t.state },
-    set:
-      intent.mode === 'release'
-        ? { state: 'released', lastError: `released: ${intent.reason}` }
-        : { phase: 'restore', state: 'restore_failed', lastError: intent.reason },
-  }));
+  const updates: TargetUpdate[] = open.map((t) => {
+    // A miner never sent a curtail command is untouched: it is let go, not failed.
+    const untouched = viewTarget(event, { ...t, siteId: '', retryCount: 0 }).state === 'pending';
+    return {
+      minerId: t.minerId,
+      expect: { phase: t.phase, state: t.state },
+      set:
+        intent.mode === 'release' || untouched
+          ? { state: 'released', lastError: `released: ${intent.reason}` }
+          : { phase: 'restore', state: 'restore_failed', lastError: intent.reason },
+    };
+  });
   const swept = await deps.events.updateTargets(event.orgId, event.eventId, updates);
   if (swept.size < open.length) {
     throw new UnavailableError('targets changed while the event was ending; retry', 'event_busy');

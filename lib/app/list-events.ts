@@ -2,6 +2,7 @@
 // trimmed where they are read: no targets, no rollup, no attribution, and the decision
 // snapshot as counts per reason, so a page stays small however large its events are.
 
+import { InvalidArgumentError } from '../domain/errors';
 import type { EventState } from '../domain/event';
 import { decodeToken, encodeToken, tokenString } from '../domain/page-token';
 import type { Caller, Deps } from './deps';
@@ -22,6 +23,13 @@ export async function listEvents(
         EVENT_ID,
       )
     : undefined;
+  // A position is the last event of the previous page: it must be one of this organization's.
+  if (before && !(await deps.events.getEvent(caller.orgId, before))) {
+    throw new InvalidArgumentError(
+      'page token is not valid for this request',
+      'invalid_page_token',
+    );
+  }
   const page = await deps.events.listHistory(caller.orgId, {
     pageSize: options.pageSize,
     ...(options.states.length ? { states: options.states } : {}),

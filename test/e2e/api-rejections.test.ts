@@ -937,7 +937,6 @@ describe('validation of the other routes', () => {
       ['/v1/events?state=', 'query.state.0'],
       ['/v1/events?state=failed&state=failed', 'query.state'],
       [`/v1/events?state=${sevenStates.split(',').join('&state=')}&state=failed`, 'query.state'],
-      [`/v1/events?pageToken=${'A'.repeat(8_193)}`, 'query.pageToken'],
       [`/v1/events/${id}?targetPageSize=1001`, 'query.targetPageSize'],
       [`/v1/events/${id}?targetPageSize=-1`, 'query.targetPageSize'],
       [`/v1/events/${id}?targetPageSize=many`, 'query.targetPageSize'],
@@ -1226,6 +1225,17 @@ describe('not found', () => {
         body: { miners: [{ ...FLEET[0]?.inventory, siteId: 'site-b' }] },
       });
       expectProblem(move, 409, 'failed_precondition', 'miner_claimed');
+      // The refused move registers no new site either.
+      const moveToNewSite = await call('PUT', '/v1/fleet/miners', {
+        role: 'operator',
+        body: { miners: [{ ...FLEET[0]?.inventory, siteId: 'site-never-saved' }] },
+      });
+      expectProblem(moveToNewSite, 409, 'failed_precondition', 'miner_claimed');
+      const preview = await call('POST', '/v1/preview', {
+        role: 'operator',
+        body: { scope: { type: 'sites', siteIds: ['site-never-saved'] }, mode: 'full_fleet' },
+      });
+      expectProblem(preview, 404, 'not_found', 'site_not_found');
     } finally {
       expect((await forceRelease(eventId)).status).toBe(200);
     }

@@ -157,6 +157,12 @@ describe('history', () => {
       expect(page.status).toBe(400);
       expect(page.body.reason).toBe('invalid_page_token');
     }
+    // A well-formed token naming an event that is not this organization's: not a position.
+    const forged = Buffer.from(
+      JSON.stringify({ v: 1, org, states: '', before: 'ffffffff-ffff-7fff-bfff-ffffffffffff' }),
+    ).toString('base64url');
+    const past = await api('GET', `/v1/events?pageToken=${forged}`, { role: 'viewer', org });
+    expect(past.body.reason).toBe('invalid_page_token');
     const tooMany = await api('GET', '/v1/events?state=failed&state=failed', {
       role: 'viewer',
       org,
@@ -271,6 +277,21 @@ describe('update, terminate, release and audit', () => {
     expect([...miners.values()].every((m) => !m.claimEventId)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(restoreCount()).toBe(sentAtTerminate);
+  });
+
+  it('terminates a scheduled event that never started as released, not failed', async () => {
+    const eventId = await startEvent({
+      scope: { type: 'miners', minerIds: ['m-0010'] },
+      mode: 'full_fleet',
+      reason: 'never started',
+      scheduledStartAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const done = await api('POST', `/v1/events/${eventId}/admin-terminate`, {
+      body: { targetState: 'cancelled', reason: 'plan changed' },
+    });
+    expect(done.status).toBe(200);
+    expect(ev(done).rollup).toMatchObject({ released: 1, restoreFailed: 0 });
+    expect(stack.simulator?.commands().filter((c) => c.eventId === eventId)).toHaveLength(0);
   });
 
   it('force-releases a restoring event without restore commands', async () => {

@@ -173,6 +173,23 @@ describe('signed signals', () => {
     expect(events.events.filter((e) => e.externalReference === 'ev-7')).toHaveLength(1);
   });
 
+  it('refuses at once a signal that starts more than 7 days ahead', async () => {
+    const { source, secret } = await createSource('generic', 'north');
+    const start = new Date(Date.now() + 8 * 86_400_000).toISOString();
+    const far = await send(String(source.sourceId), secret, {
+      externalId: 'far',
+      revision: 1,
+      action: 'curtail',
+      mode: 'full_stop',
+      start,
+    });
+    expect(far.status).toBe(400);
+    expect(JSON.stringify(far.body)).toContain('body.start');
+    expect(
+      await stack.deps.signals.getSignal(stack.orgId, String(source.sourceId), 'far'),
+    ).toBeUndefined();
+  });
+
   it('drops a scheduled signal event cancelled before its start, sending nothing', async () => {
     const { source, secret } = await createSource('generic', 'north');
     const sourceId = String(source.sourceId);
@@ -224,6 +241,12 @@ describe('OpenADR 3 notifications', () => {
     expect(await echo.text()).toBe('abc123');
     const wrong = await fetch(`${url}?echo=abc123`, { headers: { authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(401);
+    // An unknown source answers exactly like a wrong token.
+    const unknown = await fetch(
+      `${stack.apiUrl}/v1/openadr/src-0000000000000000/notifications?echo=x`,
+      { headers: { authorization: `Bearer ${bearerToken}` } },
+    );
+    expect(unknown.status).toBe(401);
   });
 
   it('creates, moves the end earlier during the hold, and refuses malformed timing', async () => {

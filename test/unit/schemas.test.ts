@@ -285,7 +285,12 @@ describe('startBody', () => {
   it('requires a reason of 1..256 characters that is not blank', () => {
     expect(refusedAt(startBody, FIXED)).toEqual(['reason']);
     expect(refusedAt(startBody, { ...FIXED, reason: '' })).toEqual(['reason']);
-    expect(refusedAt(startBody, { ...FIXED, reason: ' \t\n ' })).toEqual(['reason']);
+    // Blank, and also control characters: both are reported, on the same field.
+    expect(new Set(refusedAt(startBody, { ...FIXED, reason: ' \t\n ' }))).toEqual(
+      new Set(['reason']),
+    );
+    expect(refusedAt(startBody, { ...FIXED, reason: 'nul \u0000 here' })).toEqual(['reason']);
+    expect(refusedAt(startBody, { ...FIXED, reason: 'lone \ud800 surrogate' })).toEqual(['reason']);
     expect(refusedAt(startBody, { ...FIXED, reason: 'x'.repeat(257) })).toEqual(['reason']);
     expect(parsed(startBody, { ...FIXED, reason: 'x'.repeat(256) }).reason).toBe('x'.repeat(256));
     expect(refusedAt(startBody, { ...FIXED, reason: 42 })).toEqual(['reason']);

@@ -49,8 +49,6 @@ export class DynamoFleetStore implements FleetStore {
   constructor(private readonly db: Dynamo) {}
 
   async upsertMiners(orgId: string, miners: Omit<Miner, 'telemetry'>[]): Promise<void> {
-    const sites = [...new Set(miners.map((miner) => miner.siteId))];
-    await mapLimit(sites, 8, (siteId) => this.ensureSite(orgId, siteId));
     const moved: string[] = [];
     await mapLimit(miners, 16, async (miner) => {
       try {
@@ -88,6 +86,10 @@ export class DynamoFleetStore implements FleetStore {
         moved.push(miner.minerId);
       }
     });
+    // Sites are registered only for miners that were saved: a refused move adds no site.
+    const refused = new Set(moved);
+    const sites = [...new Set(miners.filter((m) => !refused.has(m.minerId)).map((m) => m.siteId))];
+    await mapLimit(sites, 8, (siteId) => this.ensureSite(orgId, siteId));
     if (moved.length > 0) {
       throw new FailedPreconditionError(
         'a miner owned by a live event cannot change site; the other miners were saved',

@@ -61,10 +61,12 @@ export function zodProblem(error: ZodError, where: string): Problem {
         : issue.message,
   }));
   const first = issues[0];
+  // A page token is opaque to the client: any problem with it is an invalid token.
+  const tokenOnly = issues.length > 0 && issues.every((issue) => /pageToken$/i.test(issue.field));
   return {
     status: 400,
     code: 'invalid_argument',
-    reason: 'validation_failed',
+    reason: tokenOnly ? 'invalid_page_token' : 'validation_failed',
     detail: first ? `${first.field}: ${first.message}` : 'the request is not valid',
     details: { issues },
   };

@@ -61,7 +61,11 @@ function checkPlan(plan: PlanInput, ctx: z.RefinementCtx) {
   if (plan.mode === 'full_fleet' && plan.toleranceKw !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['toleranceKw'], message: 'not allowed for full_fleet' });
   }
-  if (plan.targetKw !== undefined && (plan.toleranceKw ?? 0) >= plan.targetKw) {
+  if (
+    plan.targetKw !== undefined &&
+    plan.targetKw > 0 &&
+    (plan.toleranceKw ?? 0) >= plan.targetKw
+  ) {
     ctx.addIssue({ code: 'custom', path: ['toleranceKw'], message: 'must be less than targetKw' });
   }
   if ((plan.includeMaintenance ?? false) !== (plan.forceIncludeMaintenance ?? false)) {
@@ -94,15 +98,24 @@ function toPlan(plan: PlanInput): PlanRequest {
 export const previewBody = z.strictObject(planFields).superRefine(checkPlan).transform(toPlan);
 
 /** Counted in characters, not UTF-16 units, and never blank. */
-export const reasonSchema = z
-  .string()
-  .refine((value) => value.trim().length > 0, 'must not be blank')
-  .refine((value) => [...value].length <= 256, 'must be at most 256 characters');
-
-const optionalText = (max: number) =>
+/**
+ * Free text that is stored and shown back: no control characters and no lone surrogates, which
+ * strict JSON clients cannot read back.
+ */
+export const cleanText = (max: number) =>
   z
     .string()
-    .max(max)
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain control characters')
+    .refine((value) => value.isWellFormed(), 'must be well-formed Unicode')
+    .refine((value) => [...value].length <= max, `must be at most ${max} characters`);
+
+export const reasonSchema = cleanText(256).refine(
+  (value) => value.trim().length > 0,
+  'must not be blank',
+);
+
+const optionalText = (max: number) =>
+  cleanText(max)
     .optional()
     .transform((value) => (value === '' ? undefined : value));
 
@@ -168,13 +181,13 @@ export const eventPath = z.strictObject({ eventId: z.uuid('eventId must be a UUI
 const intParam = (min: number, max: number) =>
   z
     .string()
-    .regex(/^\d{1,7}$/, 'must be a whole number')
+    .regex(/^\d{1,15}$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.int().min(min).max(max));
 
 export const getEventQuery = z.strictObject({
   targetPageSize: intParam(0, 1_000).optional(),
-  targetPageToken: z.string().max(8_192).optional(),
+  targetPageToken: z.string().max(1_024).optional(),
 });
 
 export const stopBody = z.strictObject({ force: z.boolean().optional() });
@@ -203,14 +216,14 @@ export const upsertMinersBody = z.strictObject({
 
 export const listMinersQuery = z.strictObject({
   pageSize: intParam(1, 1_000).optional(),
-  pageToken: z.string().max(8_192).optional(),
+  pageToken: z.string().max(1_024).optional(),
   siteId: siteIdSchema.optional(),
 });
 
 /** Repeated query keys arrive joined by commas (API Gateway's payload 2.0 convention). */
 export const listEventsQuery = z.strictObject({
   pageSize: intParam(0, 200).optional(),
-  pageToken: z.string().max(8_192).optional(),
+  pageToken: z.string().max(1_024).optional(),
   state: z
     .string()
     .transform((value) => value.split(','))
@@ -237,7 +250,7 @@ export const releaseBody = z.strictObject({ reason: reasonSchema });
 export const auditQuery = z.strictObject({
   eventId: z.uuid('eventId must be a UUID').optional(),
   pageSize: intParam(1, 200).optional(),
-  pageToken: z.string().max(8_192).optional(),
+  pageToken: z.string().max(1_024).optional(),
 });
 
 export const settingsBody = z
@@ -269,7 +282,7 @@ const levelMapping = z.discriminatedUnion('mode', [
 ]);
 
 export const createSourceBody = z.strictObject({
-  name: z.string().min(1).max(128),
+  name: cleanText(128).refine((value) => value.trim().length > 0, 'must not be blank'),
   kind: z.enum(['generic', 'openadr3']),
   defaultScope: scopeSchema,
   response: z

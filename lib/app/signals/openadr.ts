@@ -4,12 +4,12 @@
 // act on is refused with a clear error and recorded in the audit trail, never dropped quietly.
 
 import { timingSafeEqual } from 'node:crypto';
-import { DomainError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
+import { DomainError, UnauthenticatedError } from '../../domain/errors';
 import { parseNotification } from '../../domain/openadr';
-import { type SignalSource, SOURCE_ID } from '../../domain/signal';
+import { type Signal, type SignalSource, SOURCE_ID } from '../../domain/signal';
 import { recordAudit } from '../audit';
 import type { Deps } from '../deps';
-import { acceptSignal } from './receive-signal';
+import { acceptSignal, requireValue } from './receive-signal';
 import { hashToken } from './sources';
 
 export async function authenticateSubscription(
@@ -18,9 +18,12 @@ export async function authenticateSubscription(
   authorization: string | undefined,
 ): Promise<SignalSource> {
   const found = SOURCE_ID.test(sourceId) ? await deps.signals.getSource(sourceId) : undefined;
-  if (!found?.source.enabled || found.source.kind !== 'openadr3') {
-    throw new NotFoundError('no such OpenADR subscription', 'source_not_found');
-  }
+  // Unknown, disabled and wrong-kind sources answer like a wrong token: no existence oracle.
+  const refused = new UnauthenticatedError(
+    'the bearer token does not match this subscription',
+    'invalid_token',
+  );
+  if (!found?.source.enabled || found.source.kind !== 'openadr3') throw refused;
   const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
   const secrets = await deps.vault.load(found.secretsRef);
   const offered = Buffer.from(hashToken(token ?? ''), 'hex');
@@ -62,20 +65,23 @@ export async function receiveNotification(deps: Deps, source: SignalSource, body
     }
     throw error;
   }
+  // Every intent is checked before any is recorded, so a notification is applied whole or not.
+  const signals: Signal[] = parsed.intents.map((intent) => ({
+    externalId: intent.externalId,
+    revision: intent.revision,
+    action: intent.action,
+    mode: intent.mode,
+    ...(intent.valueKw !== undefined ? { valueKw: intent.valueKw } : {}),
+    start: intent.start,
+    ...(intent.end ? { end: intent.end } : {}),
+    priority: intent.priority,
+    reason: intent.reason,
+  }));
+  for (const signal of signals) requireValue(signal, deps.clock.now());
   const results = [];
-  for (const intent of parsed.intents) {
-    const answer = await acceptSignal(deps, source.orgId, source.sourceId, {
-      externalId: intent.externalId,
-      revision: intent.revision,
-      action: intent.action,
-      mode: intent.mode,
-      ...(intent.valueKw !== undefined ? { valueKw: intent.valueKw } : {}),
-      start: intent.start,
-      ...(intent.end ? { end: intent.end } : {}),
-      priority: intent.priority,
-      reason: intent.reason,
-    });
-    results.push({ externalId: intent.externalId, action: intent.action, ...answer });
+  for (const signal of signals) {
+    const answer = await acceptSignal(deps, source.orgId, source.sourceId, signal);
+    results.push({ externalId: signal.externalId, action: signal.action, ...answer });
   }
   return { version: parsed.version, operation: parsed.operation, results, ignored: parsed.ignored };
 }

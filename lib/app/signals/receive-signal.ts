@@ -67,12 +67,21 @@ export async function acceptSignal(deps: Deps, orgId: string, sourceId: string, 
   return { applied: true, status: 'accepted' as const };
 }
 
-export function requireValue(signal: Signal): void {
+/** Starts further ahead than this are refused at once rather than after the answer. */
+const MAX_AHEAD_MS = 7 * 24 * 3600 * 1000;
+
+export function requireValue(signal: Signal, now: Date): void {
   const needsValue =
     (signal.action === 'curtail' || signal.action === 'update') && signal.mode !== 'full_stop';
   if (needsValue && signal.valueKw === undefined) {
     throw new InvalidArgumentError(`valueKw is required for ${signal.mode}`, 'validation_failed', {
       issues: [{ field: 'body.valueKw', message: `required for ${signal.mode}` }],
+    });
+  }
+  const aheadMs = signal.start ? Date.parse(signal.start) - now.getTime() : 0;
+  if (signal.action !== 'cancel' && signal.action !== 'restore' && aheadMs > MAX_AHEAD_MS) {
+    throw new InvalidArgumentError('start must be at most 7 days ahead', 'validation_failed', {
+      issues: [{ field: 'body.start', message: 'must be at most 7 days ahead' }],
     });
   }
   if (signal.start && signal.end && Date.parse(signal.end) <= Date.parse(signal.start)) {
