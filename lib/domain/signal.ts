@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { SimpleLevelMapping } from './openadr-types';
 import type { Scope } from './plan';
+import { isPrintableText } from './text';
 
 export type SignalAction = 'curtail' | 'update' | 'restore' | 'cancel';
 export type SignalMode = 'reduce_by_kw' | 'site_cap_kw' | 'full_stop';
@@ -74,14 +75,7 @@ export function signalWindow(signal: Signal, now: Date) {
 }
 
 export const signalSchemaShape = {
-  externalId: z
-    .string()
-    .min(1)
-    .max(256)
-    .refine(
-      (value) => !/[\u0000-\u001f\u007f]/.test(value) && value.isWellFormed(),
-      'must be printable text',
-    ),
+  externalId: z.string().min(1).max(256).refine(isPrintableText, 'must be printable text'),
   revision: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
   action: z.enum(['curtail', 'update', 'restore', 'cancel']),
   mode: z.enum(['reduce_by_kw', 'site_cap_kw', 'full_stop']),
@@ -89,13 +83,5 @@ export const signalSchemaShape = {
   start: z.iso.datetime({ offset: true }).optional(),
   end: z.iso.datetime({ offset: true }).optional(),
   priority: z.enum(['normal', 'emergency']).optional(),
-  reason: z
-    .string()
-    .min(1)
-    .max(256)
-    .refine(
-      (value) => !/[\u0000-\u001f\u007f]/.test(value) && value.isWellFormed(),
-      'must be printable text',
-    )
-    .optional(),
+  reason: z.string().min(1).max(256).refine(isPrintableText, 'must be printable text').optional(),
 };

@@ -6,6 +6,7 @@ import { EVENT_STATES, type StartRequestFields } from '../../domain/event';
 import { MINER_STATUSES } from '../../domain/fleet';
 import type { PlanRequest } from '../../domain/plan';
 import { signalSchemaShape } from '../../domain/signal';
+import { isPrintableText } from '../../domain/text';
 
 export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const id = (what: string) =>
@@ -105,8 +106,7 @@ export const previewBody = z.strictObject(planFields).superRefine(checkPlan).tra
 export const cleanText = (max: number) =>
   z
     .string()
-    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain control characters')
-    .refine((value) => value.isWellFormed(), 'must be well-formed Unicode')
+    .refine(isPrintableText, 'must be printable text (no control characters or lone surrogates)')
     .refine((value) => [...value].length <= max, `must be at most ${max} characters`);
 
 export const reasonSchema = cleanText(256).refine(
