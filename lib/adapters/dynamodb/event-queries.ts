@@ -24,29 +24,33 @@ export class DynamoEventQueries extends DynamoTargetStore {
   async listLive(orgId: string): Promise<StoredEvent[]> {
     const states: EventState[] = ['pending', 'active', 'restoring'];
     const lists = await Promise.all(
-      states.map(async (state) => {
-        const items: Record<string, unknown>[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const result = await this.db.doc.send(
-            new QueryCommand({
-              TableName: this.db.table,
-              IndexName: INDEXES.byState.name,
-              KeyConditionExpression: 'gsi2pk = :pk',
-              ExpressionAttributeValues: { ':pk': keys.statePk(orgId, state) },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          items.push(...(result.Items ?? []));
-          startKey = result.LastEvaluatedKey;
-        } while (startKey);
-        return items;
-      }),
+      states.map((state) => this.queryIndex('byState', keys.statePk(orgId, state))),
     );
     return lists
       .flat()
       .map(toStoredEvent)
       .sort((a, b) => (a.eventId < b.eventId ? 1 : -1));
+  }
+
+  /** Every item under one index key, page after page. */
+  private async queryIndex(index: 'byState' | 'live', pk: string) {
+    const { name, pk: pkAttr } = INDEXES[index];
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.table,
+          IndexName: name,
+          KeyConditionExpression: `${pkAttr} = :pk`,
+          ExpressionAttributeValues: { ':pk': pk },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 
   async listHistory(
@@ -86,24 +90,7 @@ export class DynamoEventQueries extends DynamoTargetStore {
 
   async listLiveEverywhere(): Promise<StoredEvent[]> {
     const shards = await Promise.all(
-      Array.from({ length: LIVE_SHARDS }, async (_, shard) => {
-        const items: Record<string, unknown>[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const result = await this.db.doc.send(
-            new QueryCommand({
-              TableName: this.db.table,
-              IndexName: INDEXES.live.name,
-              KeyConditionExpression: 'gsi3pk = :pk',
-              ExpressionAttributeValues: { ':pk': `LIVE#${shard}` },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          items.push(...(result.Items ?? []));
-          startKey = result.LastEvaluatedKey;
-        } while (startKey);
-        return items;
-      }),
+      Array.from({ length: LIVE_SHARDS }, (_, shard) => this.queryIndex('live', `LIVE#${shard}`)),
     );
     return shards.flat().map(toStoredEvent);
   }
